@@ -1,0 +1,107 @@
+# judgepipe: build, test, install and benchmark.
+#
+#   make                 build every command into bin/ (warnings are errors)
+#   make test            install missing Debian packages, build with ASan+UBSan,
+#                        run every unit and end-to-end test
+#   make bench           build optimised and print the benchmark figures
+#   make install PREFIX=/usr/local
+#
+# Sources are discovered: common/*.c (minus *_test.c) form libjudgepipe,
+# cmd/<name>/main.c becomes bin/<name>, common/<x>_test.c a cmocka binary.
+
+VERSION   = 0.1.0
+PREFIX   ?= /usr/local
+DESTDIR  ?=
+CC       ?= cc
+PKGS      = libcurl libzstd jansson yaml-0.1 libpcre2-8 libcrypto
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null)
+
+WARN      = -Wall -Wextra -Werror -Wno-unused-parameter
+BASE_CFLAGS = -std=c11 -D_GNU_SOURCE -g $(WARN) -Icommon $(PKG_CFLAGS) \
+	-DJUDGEPIPE_VERSION='"$(VERSION)"' \
+	-DJUDGEPIPE_DATADIR='"$(PREFIX)/share/judgepipe"'
+OPT       = -O2
+SAN       = -O1 -fsanitize=address,undefined -fno-omit-frame-pointer \
+	-fno-sanitize-recover=undefined
+LDLIBS    = $(PKG_LIBS) -lm
+
+LIB_SRC   := $(filter-out %_test.c,$(wildcard common/*.c))
+TEST_SRC  := $(wildcard common/*_test.c)
+CMDS      := $(notdir $(patsubst %/,%,$(dir $(wildcard cmd/*/main.c))))
+HDRS      := $(wildcard common/*.h)
+
+REL       = build/rel
+ASAN      = build/asan
+
+REL_OBJ   := $(LIB_SRC:common/%.c=$(REL)/common/%.o)
+ASAN_OBJ  := $(LIB_SRC:common/%.c=$(ASAN)/common/%.o)
+BINS      := $(CMDS:%=bin/%)
+ASAN_BINS := $(CMDS:%=$(ASAN)/bin/%)
+UNIT_BINS := $(TEST_SRC:common/%_test.c=$(ASAN)/test/%_test)
+
+.PHONY: all bins test check-deps asan bench install clean
+# The first step installs what is missing; the sub-make then sees pkg-config.
+all:
+	@scripts/deps.sh build
+	@$(MAKE) --no-print-directory bins
+
+bins: $(BINS)
+
+$(REL)/common/%.o: common/%.c $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(BASE_CFLAGS) $(OPT) -c -o $@ $<
+$(REL)/cmd/%.o: cmd/%/main.c $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(BASE_CFLAGS) $(OPT) -c -o $@ $<
+$(REL)/libjudgepipe.a: $(REL_OBJ)
+	ar rcs $@ $^
+bin/%: $(REL)/cmd/%.o $(REL)/libjudgepipe.a
+	@mkdir -p bin
+	$(CC) $(OPT) -o $@ $^ $(LDLIBS)
+
+$(ASAN)/common/%.o: common/%.c $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(BASE_CFLAGS) $(SAN) -c -o $@ $<
+$(ASAN)/cmd/%.o: cmd/%/main.c $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(BASE_CFLAGS) $(SAN) -c -o $@ $<
+$(ASAN)/libjudgepipe.a: $(ASAN_OBJ)
+	ar rcs $@ $^
+$(ASAN)/bin/%: $(ASAN)/cmd/%.o $(ASAN)/libjudgepipe.a
+	@mkdir -p $(dir $@)
+	$(CC) $(SAN) -o $@ $^ $(LDLIBS)
+$(ASAN)/test/%_test: common/%_test.c $(ASAN)/libjudgepipe.a $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(BASE_CFLAGS) $(SAN) -o $@ $< $(ASAN)/libjudgepipe.a \
+		$(CMOCKA_LIBS) $(LDLIBS)
+
+asan: $(ASAN_BINS) $(UNIT_BINS)
+
+check-deps:
+	@scripts/deps.sh test
+
+# The suite runs the sanitizer build; bin/ is built too so that scripts and
+# the README commands are exercised as users run them.
+test: check-deps
+	@$(MAKE) --no-print-directory bins asan
+	@scripts/run-tests.sh
+
+bench: check-deps
+	@$(MAKE) --no-print-directory bins
+	@scripts/bench.sh
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
+		$(DESTDIR)$(PREFIX)/share/judgepipe
+	install -m 0755 $(BINS) $(DESTDIR)$(PREFIX)/bin/
+	install -m 0644 man/*.1 $(DESTDIR)$(PREFIX)/share/man/man1/
+	install -m 0644 data/tokenizer/cl100k_base.tiktoken \
+		$(DESTDIR)$(PREFIX)/share/judgepipe/
+	cp -R prompts configs $(DESTDIR)$(PREFIX)/share/judgepipe/
+
+clean:
+	rm -rf build bin
+
+.SECONDARY:
