@@ -173,6 +173,38 @@ jsonw_round(double x, int ndigits)
 	return strtod(tmp, NULL);
 }
 
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static void dump(struct buf *out, const json_t *v, int flags);
+
+static void
+dump_sorted(struct buf *out, const json_t *v, int flags, const char *sep,
+    const char *kv)
+{
+	size_t n = json_object_size(v), i = 0;
+	const char **keys = xmalloc((n ? n : 1) * sizeof(*keys));
+	const char *key;
+	json_t *val;
+
+	json_object_foreach((json_t *)v, key, val)
+		keys[i++] = key;
+	qsort(keys, n, sizeof(*keys), cmp_str);
+	buf_addc(out, '{');
+	for (i = 0; i < n; i++) {
+		if (i)
+			buf_adds(out, sep);
+		jsonw_string(out, keys[i], strlen(keys[i]), flags);
+		buf_adds(out, kv);
+		dump(out, json_object_get(v, keys[i]), flags);
+	}
+	buf_addc(out, '}');
+	free(keys);
+}
+
 static void
 dump(struct buf *out, const json_t *v, int flags)
 {
@@ -185,6 +217,10 @@ dump(struct buf *out, const json_t *v, int flags)
 		json_t *val;
 		int first = 1;
 
+		if (flags & JSONW_SORT_KEYS) {
+			dump_sorted(out, v, flags, sep, kv);
+			break;
+		}
 		buf_addc(out, '{');
 		json_object_foreach((json_t *)v, key, val) {
 			if (!first)

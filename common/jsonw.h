@@ -10,6 +10,7 @@
 enum jsonw_flags {
 	JSONW_ENSURE_ASCII = 1 << 0,	/* \uXXXX for U+007F and non-ASCII */
 	JSONW_COMPACT = 1 << 1,		/* "," and ":" separators */
+	JSONW_SORT_KEYS = 1 << 2,	/* object keys sorted bytewise */
 };
 
 /*

@@ -1,0 +1,97 @@
+/* config_test.c: PyYAML-compatible typing of YAML scalars (SPEC 4.1). */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "config.h"
+#include "jsonw.h"
+
+static void
+expect_scalar(const char *s, const char *want_json)
+{
+	int bad;
+	json_t *v = config_plain_scalar(s, &bad);
+	struct buf b;
+
+	buf_init(&b);
+	jsonw_dump(&b, v, 0);
+	assert_string_equal(b.p, want_json);
+	assert_int_equal(bad, 0);
+	buf_release(&b);
+	json_decref(v);
+}
+
+static void
+test_config_plain_scalar_types(void **state)
+{
+	expect_scalar("~", "null");
+	expect_scalar("", "null");
+	expect_scalar("Yes", "true");
+	expect_scalar("off", "false");
+	expect_scalar("017", "15");
+	expect_scalar("0x1F", "31");
+	expect_scalar("0b101", "5");
+	expect_scalar("1_000", "1000");
+	expect_scalar("12:30", "750");
+	expect_scalar("-5", "-5");
+	expect_scalar("1e3", "\"1e3\"");
+	expect_scalar("1.0e3", "\"1.0e3\"");
+	expect_scalar("1.0e+3", "1000.0");
+	expect_scalar("0.0", "0.0");
+	expect_scalar(".5", "0.5");
+	expect_scalar("0o17", "\"0o17\"");
+	expect_scalar("gpt-4o-mini", "\"gpt-4o-mini\"");
+	expect_scalar("\\[\\[([AB<>=]+)\\]\\]", "\"\\\\[\\\\[([AB<>=]+)\\\\]\\\\]\"");
+	expect_scalar("2025-03-28", "\"2025-03-28\"");
+}
+
+static void
+test_config_load_doc(void **state)
+{
+	const char y[] = "base: &b\n  parallel: 8\n  api_type: openai\n"
+	    "m:\n  <<: *b\n  parallel: 2\n  q: \"017\"\n  t: 0\n"
+	    "  l: [1, 'x', 2.5]\n";
+	struct diag d;
+	struct config_doc *c = config_load_mem("api.yaml", y, sizeof(y) - 1,
+	    &d);
+	json_t *m;
+
+	assert_non_null(c);
+	m = json_object_get(config_root(c), "m");
+	assert_int_equal(json_integer_value(json_object_get(m, "parallel")), 2);
+	assert_string_equal(json_string_value(json_object_get(m, "api_type")),
+	    "openai");
+	assert_string_equal(json_string_value(json_object_get(m, "q")), "017");
+	assert_int_equal(config_line(c, json_object_get(m, "q")), 7);
+	config_free(c);
+}
+
+static void
+test_config_load_errors(void **state)
+{
+	const char y[] = "a: 1\nb: [1, 2\n";
+	struct diag d;
+
+	diag_clear(&d);
+	assert_null(config_load_mem("bad.yaml", y, sizeof(y) - 1, &d));
+	assert_int_equal(d.code, EX_CONFIG);
+	assert_string_equal(d.file, "bad.yaml");
+	diag_clear(&d);
+	assert_null(config_load("/nonexistent/x.yaml", &d));
+	assert_int_equal(d.code, EX_NOINPUT);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_config_plain_scalar_types),
+		cmocka_unit_test(test_config_load_doc),
+		cmocka_unit_test(test_config_load_errors),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
