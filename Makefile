@@ -5,6 +5,9 @@
 #                        run every unit and end-to-end test
 #   make bench           build optimised and print the benchmark figures
 #   make install PREFIX=/usr/local
+#   make demo            the main job without API keys (scripts/demo.sh)
+#   make eval BENCH=ko MODELS="a b" [API_CONFIG=...] [JOBS=4]
+#                        the incremental pipeline (scripts/eval.mk)
 #
 # Sources are discovered: common/*.c (minus *_test.c) form libjudgepipe,
 # cmd/<name>/main.c becomes bin/<name>, common/<x>_test.c a cmocka binary.
@@ -33,6 +36,8 @@ CMDS      := $(notdir $(patsubst %/,%,$(dir $(wildcard cmd/*/main.c))))
 HDRS      := $(wildcard common/*.h)
 
 REL       = build/rel
+# V=1 shows the compiler command lines.
+Q         = $(if $(V),,@)
 ASAN      = build/asan
 
 REL_OBJ   := $(LIB_SRC:common/%.c=$(REL)/common/%.o)
@@ -41,7 +46,7 @@ BINS      := $(CMDS:%=bin/%)
 ASAN_BINS := $(CMDS:%=$(ASAN)/bin/%)
 UNIT_BINS := $(TEST_SRC:common/%_test.c=$(ASAN)/test/%_test)
 
-.PHONY: all bins test check-deps asan bench install clean
+.PHONY: all bins test check-deps asan bench install clean demo eval
 # The first step installs what is missing; the sub-make then sees pkg-config.
 all:
 	@scripts/deps.sh build
@@ -51,30 +56,30 @@ bins: $(BINS)
 
 $(REL)/common/%.o: common/%.c $(HDRS)
 	@mkdir -p $(dir $@)
-	$(CC) $(BASE_CFLAGS) $(OPT) -c -o $@ $<
+	$(Q)$(CC) $(BASE_CFLAGS) $(OPT) -c -o $@ $<
 $(REL)/cmd/%.o: cmd/%/main.c $(HDRS)
 	@mkdir -p $(dir $@)
-	$(CC) $(BASE_CFLAGS) $(OPT) -c -o $@ $<
+	$(Q)$(CC) $(BASE_CFLAGS) $(OPT) -c -o $@ $<
 $(REL)/libjudgepipe.a: $(REL_OBJ)
-	ar rcs $@ $^
+	$(Q)ar rcs $@ $^
 bin/%: $(REL)/cmd/%.o $(REL)/libjudgepipe.a
 	@mkdir -p bin
-	$(CC) $(OPT) -o $@ $^ $(LDLIBS)
+	$(Q)$(CC) $(OPT) -o $@ $^ $(LDLIBS)
 
 $(ASAN)/common/%.o: common/%.c $(HDRS)
 	@mkdir -p $(dir $@)
-	$(CC) $(BASE_CFLAGS) $(SAN) -c -o $@ $<
+	$(Q)$(CC) $(BASE_CFLAGS) $(SAN) -c -o $@ $<
 $(ASAN)/cmd/%.o: cmd/%/main.c $(HDRS)
 	@mkdir -p $(dir $@)
-	$(CC) $(BASE_CFLAGS) $(SAN) -c -o $@ $<
+	$(Q)$(CC) $(BASE_CFLAGS) $(SAN) -c -o $@ $<
 $(ASAN)/libjudgepipe.a: $(ASAN_OBJ)
-	ar rcs $@ $^
+	$(Q)ar rcs $@ $^
 $(ASAN)/bin/%: $(ASAN)/cmd/%.o $(ASAN)/libjudgepipe.a
 	@mkdir -p $(dir $@)
-	$(CC) $(SAN) -o $@ $^ $(LDLIBS)
+	$(Q)$(CC) $(SAN) -o $@ $^ $(LDLIBS)
 $(ASAN)/test/%_test: common/%_test.c $(ASAN)/libjudgepipe.a $(HDRS)
 	@mkdir -p $(dir $@)
-	$(CC) $(BASE_CFLAGS) $(SAN) -o $@ $< $(ASAN)/libjudgepipe.a \
+	$(Q)$(CC) $(BASE_CFLAGS) $(SAN) -o $@ $< $(ASAN)/libjudgepipe.a \
 		$(CMOCKA_LIBS) $(LDLIBS)
 
 asan: $(ASAN_BINS) $(UNIT_BINS)
@@ -91,6 +96,13 @@ test: check-deps
 bench: check-deps
 	@$(MAKE) --no-print-directory bins
 	@scripts/bench.sh
+
+demo:
+	@scripts/demo.sh
+
+JOBS ?= 2
+eval: all
+	@$(MAKE) --no-print-directory -f scripts/eval.mk -j$(JOBS)
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \

@@ -1,0 +1,90 @@
+# eval.mk: the incremental evaluation pipeline, run by "make eval".
+#
+#   make eval BENCH=ko MODELS="gpt-4o-mini claude-3.5-haiku"
+#
+# answers -> judgments (each judge) -> ensemble -> leaderboard, under
+# $(OUT)/$(BENCH)/.  Every file is written to a temp file and renamed only
+# when its command succeeds, so an interrupted or failed step is redone on
+# the next run, and the response cache makes redoing it cost only the calls
+# that were never answered.  Targets already built are not rebuilt: a second
+# run sends no request at all.
+#
+# Variables: BENCH (ko, zh, en), MODELS (models under test, API-config
+# entries), API_CONFIG, CACHE, OUT, JUDGES, BASELINE, QUESTIONS, JUDGE_CONFIG,
+# BIN (where the commands are), GEN_FLAGS (extra flags for gen-answer and
+# gen-judgment, e.g. --parallel 64), SHOW_FLAGS (for show-result).
+
+BENCH        ?= ko
+OUT          ?= runs
+BIN          ?= bin
+API_CONFIG   ?= configs/api.yaml
+GEN_FLAGS    ?=
+SHOW_FLAGS   ?=
+CACHE_FLAG    = $(if $(CACHE),--cache $(CACHE))
+
+ifeq ($(BENCH),ko)
+QUESTIONS    ?= data/ko-arena-hard-v0.1/question.jsonl
+JUDGE_CONFIG ?= configs/ko.yaml
+BASELINE     ?= claude-3.7-sonnet
+else ifeq ($(BENCH),zh)
+QUESTIONS    ?= data/m-arena-hard-zh/question.jsonl
+JUDGE_CONFIG ?= configs/zh.yaml
+BASELINE     ?= Qwen__Qwen2.5-72B-Instruct
+else ifeq ($(BENCH),en)
+QUESTIONS    ?= data/arena-hard-v0.1/question.jsonl
+JUDGE_CONFIG ?= configs/en.yaml
+BASELINE     ?= gpt-4-0314
+else
+$(error unknown BENCH '$(BENCH)': use ko, zh or en)
+endif
+JUDGES       ?= gemini-2.0-flash-001 gpt-4o-mini
+
+D        = $(OUT)/$(BENCH)
+ALL      = $(sort $(BASELINE) $(MODELS))
+ANSWERS  = $(ALL:%=$(D)/answers/%.jsonl)
+ENSEMBLE = $(ALL:%=$(D)/ensemble/%.jsonl)
+comma   := ,
+space   :=
+space   +=
+
+.PHONY: all answers judgments ensemble
+.DELETE_ON_ERROR:
+.SECONDARY:
+
+all: $(D)/leaderboard.txt
+
+answers: $(ANSWERS)
+ensemble: $(ENSEMBLE)
+
+$(D)/answers/%.jsonl: $(QUESTIONS)
+	@mkdir -p $(@D)
+	$(BIN)/gen-answer -m $* --api-config $(API_CONFIG) $(CACHE_FLAG) \
+		$(GEN_FLAGS) $(QUESTIONS) > $@.tmp
+	@mv $@.tmp $@
+
+# One rule per judge, so "make -j" runs both judges at once.
+define judge_rule
+$(D)/judgments/$(1)/%.jsonl: $(D)/answers/%.jsonl \
+    $(D)/answers/$(BASELINE).jsonl $(JUDGE_CONFIG)
+	@mkdir -p $$(@D)
+	$(BIN)/gen-judgment -c $(JUDGE_CONFIG) --judge $(1) \
+		--api-config $(API_CONFIG) $(CACHE_FLAG) $(GEN_FLAGS) \
+		--questions $(QUESTIONS) \
+		--baseline-answers $(D)/answers/$(BASELINE).jsonl \
+		$$< > $$@.tmp
+	@mv $$@.tmp $$@
+endef
+$(foreach j,$(JUDGES),$(eval $(call judge_rule,$(j))))
+
+$(D)/ensemble/%.jsonl: $(foreach j,$(JUDGES),$(D)/judgments/$(j)/%.jsonl)
+	@mkdir -p $(@D)
+	$(BIN)/ensemble-judgment --judges $(subst $(space),$(comma),$(JUDGES)) \
+		$^ > $@.tmp
+	@mv $@.tmp $@
+
+$(D)/leaderboard.txt: $(ENSEMBLE) $(ANSWERS)
+	$(BIN)/show-result --baseline $(BASELINE) --answers $(D)/answers \
+		--output-dir $(D) --control all $(SHOW_FLAGS) $(ENSEMBLE) \
+		> $@.tmp
+	@mv $@.tmp $@
+	@cat $@
