@@ -21,6 +21,7 @@ API_CONFIG   ?= configs/api.yaml
 GEN_FLAGS    ?=
 SHOW_FLAGS   ?=
 CACHE_FLAG    = $(if $(CACHE),--cache $(CACHE))
+STEP          = scripts/step
 
 ifeq ($(BENCH),ko)
 QUESTIONS    ?= data/ko-arena-hard-v0.1/question.jsonl
@@ -58,33 +59,28 @@ ensemble: $(ENSEMBLE)
 
 $(D)/answers/%.jsonl: $(QUESTIONS)
 	@mkdir -p $(@D)
-	$(BIN)/gen-answer -m $* --api-config $(API_CONFIG) $(CACHE_FLAG) \
-		$(GEN_FLAGS) $(QUESTIONS) > $@.tmp
-	@mv $@.tmp $@
+	$(STEP) $@ $(BIN)/gen-answer -m $* --api-config $(API_CONFIG) \
+		$(CACHE_FLAG) $(GEN_FLAGS) $(QUESTIONS)
 
 # One rule per judge, so "make -j" runs both judges at once.
 define judge_rule
 $(D)/judgments/$(1)/%.jsonl: $(D)/answers/%.jsonl \
     $(D)/answers/$(BASELINE).jsonl $(JUDGE_CONFIG)
 	@mkdir -p $$(@D)
-	$(BIN)/gen-judgment -c $(JUDGE_CONFIG) --judge $(1) \
+	$(STEP) $$@ $(BIN)/gen-judgment -c $(JUDGE_CONFIG) --judge $(1) \
 		--api-config $(API_CONFIG) $(CACHE_FLAG) $(GEN_FLAGS) \
 		--questions $(QUESTIONS) \
-		--baseline-answers $(D)/answers/$(BASELINE).jsonl \
-		$$< > $$@.tmp
-	@mv $$@.tmp $$@
+		--baseline-answers $(D)/answers/$(BASELINE).jsonl $$<
 endef
 $(foreach j,$(JUDGES),$(eval $(call judge_rule,$(j))))
 
 $(D)/ensemble/%.jsonl: $(foreach j,$(JUDGES),$(D)/judgments/$(j)/%.jsonl)
 	@mkdir -p $(@D)
-	$(BIN)/ensemble-judgment --judges $(subst $(space),$(comma),$(JUDGES)) \
-		$^ > $@.tmp
-	@mv $@.tmp $@
+	$(STEP) $@ $(BIN)/ensemble-judgment -q \
+		--judges $(subst $(space),$(comma),$(JUDGES)) $^
 
 $(D)/leaderboard.txt: $(ENSEMBLE) $(ANSWERS)
-	$(BIN)/show-result --baseline $(BASELINE) --answers $(D)/answers \
-		--output-dir $(D) --control all $(SHOW_FLAGS) $(ENSEMBLE) \
-		> $@.tmp
-	@mv $@.tmp $@
+	$(STEP) $@ $(BIN)/show-result --baseline $(BASELINE) \
+		--answers $(D)/answers --output-dir $(D) --control all \
+		$(SHOW_FLAGS) $(ENSEMBLE)
 	@cat $@
