@@ -1,0 +1,252 @@
+/* llm.h: the LLM client: request building, response parsing and an
+ * asynchronous libcurl multi loop with retries, rate limits and the cache. */
+#ifndef JUDGEPIPE_LLM_H
+#define JUDGEPIPE_LLM_H
+
+#include <signal.h>
+#include <stddef.h>
+#include <time.h>
+#include <jansson.h>
+
+#include "apiconfig.h"
+#include "buf.h"
+#include "cache.h"
+#include "diag.h"
+#include "hash.h"
+#include "request.h"
+
+/*
+ * Usage (SPEC 6):
+ *
+ *	c = llm_client_new(entry, &opts, &d);
+ *	llm_submit(c, &call, &d);	(any number of times)
+ *	llm_run(c, &d);			(returns when every call has completed)
+ *	llm_stats(c, &st);
+ *	llm_client_free(c);
+ *
+ * Everything happens on the calling thread.  Each submitted call completes
+ * exactly once, from inside llm_run, through its done callback: with a
+ * cached or fresh response (LLM_OK), after all retries failed (LLM_FAILED),
+ * or because the run was interrupted (LLM_CANCELLED).  Calls complete in
+ * any order; a caller that needs input order re-orders them itself.
+ *
+ * The callback may call llm_submit (next turn of a conversation, judge
+ * re-attempts, feeding the next input records) and llm_stats; it must not
+ * call llm_run or llm_client_free.  A cache hit completes within the same
+ * llm_run iteration, so submitting from a callback never recurses.
+ *
+ * Successful responses are stored in the cache (if any) the moment they
+ * arrive, before the callback runs, so killing the process loses no paid
+ * work.  Failures are never stored.  API keys are sent in the
+ * authentication header only; they never appear in results, error texts,
+ * the cache or the cache key.
+ */
+struct llm_client;
+
+struct llm_options {
+	long parallel;		/* > 0 overrides the entry's parallel */
+	struct cache *cache;	/* borrowed; NULL: no cache (--no-cache) */
+	int offline;		/* cache only: a miss fails with EX_UNAVAILABLE
+				   and no connection is ever opened */
+	/*
+	 * Checked by llm_run between events (at least every 250 ms): when it
+	 * becomes non-zero, no new request is started, transfers in flight
+	 * are aborted, every outstanding call completes as LLM_CANCELLED and
+	 * llm_run returns.  May be NULL.  Typically main's signal flag.
+	 */
+	const volatile sig_atomic_t *interrupted;
+};
+
+enum llm_status {
+	LLM_OK,
+	LLM_FAILED,
+	LLM_CANCELLED,
+};
+
+struct llm_usage {
+	int present;			/* 0: the response had no usage */
+	long long prompt_tokens;
+	long long completion_tokens;
+	long long total_tokens;
+	long long reasoning_tokens;	/* -1 when not reported */
+};
+
+/*
+ * The outcome of one call, valid only during the callback (copy what you
+ * keep).  On LLM_OK: text (text_len bytes, may contain NUL bytes, also
+ * NUL-terminated), finish_reason (NULL when the API gave none), usage,
+ * created (Unix time of the response; for a cache hit the stored time),
+ * from_cache, and value, the SPEC 7 cache value object (borrowed).  On
+ * LLM_FAILED: error (a one-line reason without a key, e.g. "HTTP 429:
+ * Rate limit reached" or "connection reset") and exit_code EX_UNAVAILABLE
+ * (permanent: 4xx other than 408/409/429, unusable content, an --offline
+ * miss, a Retry-After above 300 s) or EX_TEMPFAIL (retries exhausted).
+ */
+struct llm_result {
+	enum llm_status status;
+	void *user;			/* the call's user pointer */
+	const char *text;
+	size_t text_len;
+	const char *finish_reason;
+	struct llm_usage usage;
+	double created;
+	double latency_ms;		/* of the successful attempt */
+	unsigned char key[HASH_LEN];	/* the cache key (SPEC 7) */
+	char key_hex[2 * HASH_LEN + 1];
+	int from_cache;
+	int attempts;			/* HTTP attempts made (0 for a hit) */
+	long http_status;		/* of the last attempt, 0 if none */
+	const char *error;		/* NULL unless LLM_FAILED/CANCELLED */
+	int exit_code;			/* 0, EX_UNAVAILABLE or EX_TEMPFAIL */
+	const json_t *value;		/* cache value (LLM_OK only) */
+};
+
+typedef void llm_done_fn(struct llm_client *c, const struct llm_result *r,
+    void *user);
+
+/*
+ * One call.  messages (system first, if any; then user/assistant turns) are
+ * copied by llm_submit; the caller may free them afterwards.  The request
+ * body is {model, messages, temperature, max_tokens} plus the entry's
+ * extra_body (SPEC 4.4).
+ */
+struct llm_call {
+	const struct request_message *messages;
+	size_t n_messages;
+	double temperature;
+	long long max_tokens;
+	llm_done_fn *done;		/* required */
+	void *user;
+};
+
+/* Counters of a client, for the summary line of SPEC 4.4. */
+struct llm_stats {
+	size_t submitted;		/* calls submitted */
+	size_t completed;		/* calls completed (ok + failed) */
+	size_t cache_hits;		/* calls answered from the cache */
+	size_t failed;			/* calls completed as LLM_FAILED */
+	size_t in_flight;		/* transfers running now */
+	size_t http_requests;		/* HTTP attempts started */
+	size_t retries;			/* attempts after a first one */
+	long long prompt_tokens;	/* summed over ok calls, hits too */
+	long long completion_tokens;
+};
+
+/*
+ * A client for entry e (borrowed: it must outlive the client) with options
+ * o (copied; o->cache is borrowed).  Returns NULL with d set when libcurl
+ * cannot be initialised (EX_SOFTWARE).  No connection is opened here.
+ */
+struct llm_client *llm_client_new(const struct apiconfig_entry *e,
+    const struct llm_options *o, struct diag *d);
+
+/* Abort transfers, free the client (NULL-safe).  Calls still outstanding
+ * get no callback: run llm_run to completion first. */
+void llm_client_free(struct llm_client *c);
+
+/*
+ * Queue a call.  The cache key is computed now and written to key (may be
+ * NULL).  Returns 0, or -1 with d set when the call is refused: no done
+ * callback, or the run was interrupted (EX_TEMPFAIL); a refused call gets
+ * no callback.
+ */
+int llm_submit(struct llm_client *c, const struct llm_call *call,
+    unsigned char key[HASH_LEN], struct diag *d);
+
+/*
+ * Run the event loop until every submitted call (including calls submitted
+ * by callbacks) has completed, or until interrupted.  Item failures are not
+ * errors of llm_run: they are reported through the callbacks.  Returns 0,
+ * or -1 with d set for a failure of the client itself (libcurl, the cache
+ * on write: EX_IOERR); then outstanding calls are completed as
+ * LLM_CANCELLED first.
+ */
+int llm_run(struct llm_client *c, struct diag *d);
+
+/* True when the run was interrupted (options.interrupted fired). */
+int llm_interrupted(const struct llm_client *c);
+
+/* Copy the client's counters into st. */
+void llm_stats(const struct llm_client *c, struct llm_stats *st);
+
+/* The effective parallelism (option or entry). */
+long llm_parallel(const struct llm_client *c);
+
+/*
+ * Pure helpers, exposed for unit tests and for gen-judgment.
+ */
+
+/*
+ * The cache key of a call to entry e (SPEC 7): api_type, e->api_bases,
+ * model_name, params (temperature, max_tokens, extra_body) and messages.
+ */
+void llm_call_key(const struct apiconfig_entry *e,
+    const struct request_message *m, size_t n, double temperature,
+    long long max_tokens, unsigned char key[HASH_LEN]);
+
+/*
+ * Append the URL of endpoint i of e to url: openai "{api_base}/chat/
+ * completions", anthropic "{api_base}/v1/messages" (without a second "/v1"
+ * when api_base ends in "/v1").
+ */
+void llm_request_url(const struct apiconfig_entry *e, size_t i,
+    struct buf *url);
+
+/*
+ * Append the request headers for endpoint i, one "Name: value\n" line each:
+ * content type, authentication (Authorization: Bearer KEY, or x-api-key and
+ * anthropic-version; none without a key) and an empty "Expect:".  The
+ * output contains the key: never print it.
+ */
+void llm_request_headers(const struct apiconfig_entry *e, size_t i,
+    struct buf *headers);
+
+/*
+ * Append the JSON request body for messages m[0..n) to body (SPEC 4.4):
+ * openai {"model", "messages", "temperature", "max_tokens", extra_body...};
+ * anthropic {"model", "max_tokens", "temperature", "system" (when
+ * m[0] is a system message), "messages", extra_body...}.
+ */
+void llm_request_body(const struct apiconfig_entry *e,
+    const struct request_message *m, size_t n, double temperature,
+    long long max_tokens, struct buf *body);
+
+/* A parsed attempt (llm_response_parse). */
+struct llm_response {
+	char *text;			/* malloc'ed, NUL-terminated (ok) */
+	size_t text_len;
+	char *finish_reason;		/* malloc'ed or NULL */
+	struct llm_usage usage;
+	int retryable;			/* on failure: 1 temporary, 0 not */
+	char error[512];		/* on failure: a one-line reason */
+};
+
+/*
+ * Interpret an HTTP status and body of API type t.  Returns 0 with text,
+ * finish_reason and usage filled for a usable 2xx response; -1 otherwise,
+ * with error set and retryable per SPEC 6 (2xx with invalid JSON, 408, 409,
+ * 429, 5xx: retryable; other 4xx and a 2xx without usable content: not).
+ * Error bodies ({"error": {"message"...}}) are quoted in error.  The caller
+ * applies x-should-retry.  Release out with llm_response_release.
+ */
+int llm_response_parse(enum apiconfig_type t, long status, const char *body,
+    size_t len, struct llm_response *out);
+
+void llm_response_release(struct llm_response *r);
+
+/*
+ * The delay a server asks for: retry-after-ms (milliseconds, may be
+ * fractional) wins over Retry-After (delta-seconds or an HTTP-date, taken
+ * relative to now).  Either may be NULL.  Returns the delay in ms (>= 0),
+ * or -1 when neither is present and valid.
+ */
+double llm_retry_after_ms(const char *retry_after, const char *retry_after_ms,
+    time_t now);
+
+/*
+ * The full-jitter backoff before retry n (1, 2, ...): u * min(60 s,
+ * 1 s * 2^(n-1)) in ms, for u uniform in [0, 1).
+ */
+double llm_backoff_ms(int n, double u);
+
+#endif
