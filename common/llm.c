@@ -1,0 +1,1557 @@
+/* llm.c: the LLM client of SPEC 6: one libcurl multi loop on one thread. */
+#include <ctype.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
+#include <time.h>
+#include <unistd.h>
+#include <curl/curl.h>
+
+#include "jsonw.h"
+#include "llm.h"
+
+#define MAX_RESPONSE	(64u << 20)	/* bytes; larger bodies fail */
+#define MAX_SERVER_DELAY_MS	300000.0	/* SPEC 6: longer fails */
+#define POLL_MAX_MS	250		/* interrupt latency bound */
+
+/*
+ * A job is one submitted call.  It is in exactly one place: the pending
+ * queue (not yet looked up in the cache), the ready queue (a miss, waiting
+ * for a slot), the timer heap (a retry or an endpoint block) or in flight.
+ */
+enum job_state {
+	JOB_PENDING,
+	JOB_READY,
+	JOB_TIMER,
+	JOB_FLIGHT,
+};
+
+struct handle {
+	CURL *easy;
+	char errbuf[CURL_ERROR_SIZE];
+	struct handle *next;		/* free list */
+};
+
+struct job {
+	struct llm_client *c;
+	enum job_state state;
+	struct job *next;		/* pending/ready queue link */
+	struct request_message *msgs;	/* contents in one block after it */
+	size_t n_msgs;
+	size_t msg_bytes;
+	double temperature;
+	long long max_tokens;
+	llm_done_fn *done;
+	void *user;
+	unsigned char key[HASH_LEN];
+	char key_hex[2 * HASH_LEN + 1];
+	uint64_t k;			/* first 8 key bytes: endpoint choice */
+	int attempts;
+	long http_status;
+	char *error;			/* last failure text */
+	int retryable;
+	/* The current attempt. */
+	struct handle *h;
+	size_t endpoint;
+	struct buf body;
+	struct buf resp;
+	double start_ms;
+	double tpm_charge;
+	double rpm_charge;
+	char retry_after[64];
+	char retry_after_ms[64];
+	int should_retry;		/* -1 absent, 0 false, 1 true */
+	/* The timer heap; the list of transfers in flight. */
+	double due_ms;
+	struct job *fprev, *fnext;
+};
+
+struct queue {
+	struct job *head, *tail;
+	size_t n;
+};
+
+struct bucket {
+	double cap;			/* 0: no limit */
+	double level;
+	double per_ms;
+	double last_ms;
+};
+
+struct endpoint {
+	char *url;
+	struct curl_slist *headers;
+	long http_version;
+	double blocked_until;		/* monotonic ms; after a 429 delay */
+};
+
+struct llm_client {
+	const struct apiconfig_entry *e;
+	struct llm_options o;
+	long parallel;
+	CURLM *multi;
+	struct endpoint *eps;
+	size_t n_eps;
+	struct handle *free_handles;
+	size_t n_handles;
+	struct queue pending, ready;
+	struct job **heap;
+	size_t n_heap, cap_heap;
+	size_t in_flight;
+	struct job *flight;		/* list of the transfers in flight */
+	struct bucket rpm, tpm;
+	uint64_t rng;
+	int stopping;			/* interrupted or fatal */
+	int interrupted;
+	int fatal;
+	struct diag fatal_diag;
+	struct llm_stats st;
+	char *noproxy;
+};
+
+/*
+ * Clocks and randomness.
+ */
+
+static double
+mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+static double
+wall_time(void)
+{
+	struct timeval tv;
+
+	gettimeofday(&tv, NULL);
+	return (double)tv.tv_sec + (double)tv.tv_usec / 1e6;
+}
+
+/* Uniform in [0, 1): xorshift64*, seeded per client.  Jitter only. */
+static double
+uniform(struct llm_client *c)
+{
+	uint64_t x = c->rng;
+
+	x ^= x >> 12;
+	x ^= x << 25;
+	x ^= x >> 27;
+	c->rng = x;
+	return (double)((x * 0x2545F4914F6CDD1DULL) >> 11) / 9007199254740992.0;
+}
+
+/*
+ * Pure helpers: keys, requests, responses, delays.
+ */
+
+void
+llm_call_key(const struct apiconfig_entry *e, const struct request_message *m,
+    size_t n, double temperature, long long max_tokens,
+    unsigned char key[HASH_LEN])
+{
+	json_t *params = request_params_new(temperature, max_tokens,
+	    e->extra_body);
+	struct request r;
+
+	r.api_type = e->api_type_name;
+	r.endpoints = e->api_bases;
+	r.n_endpoints = e->n_endpoints;
+	r.model_name = e->model_name;
+	r.params = params;
+	r.messages = m;
+	r.n_messages = n;
+	request_key(&r, key);
+	json_decref(params);
+}
+
+void
+llm_request_url(const struct apiconfig_entry *e, size_t i, struct buf *url)
+{
+	const char *base = e->endpoints[i].api_base;
+	size_t n = strlen(base);
+
+	while (n > 0 && base[n - 1] == '/')
+		n--;
+	buf_add(url, base, n);
+	if (e->api_type == APICONFIG_OPENAI)
+		buf_adds(url, "/chat/completions");
+	else if (n >= 3 && memcmp(base + n - 3, "/v1", 3) == 0)
+		buf_adds(url, "/messages");
+	else
+		buf_adds(url, "/v1/messages");
+}
+
+void
+llm_request_headers(const struct apiconfig_entry *e, size_t i,
+    struct buf *h)
+{
+	const char *key = e->endpoints[i].api_key;
+
+	buf_adds(h, "Content-Type: application/json\n");
+	if (e->api_type == APICONFIG_ANTHROPIC) {
+		if (key != NULL)
+			buf_printf(h, "x-api-key: %s\n", key);
+		buf_adds(h, "anthropic-version: 2023-06-01\n");
+	} else if (key != NULL)
+		buf_printf(h, "Authorization: Bearer %s\n", key);
+	/* curl would wait up to 1 s for "100 Continue" on large bodies. */
+	buf_adds(h, "Expect:\n");
+}
+
+static void
+add_member_name(struct buf *b, const char *name, int *first)
+{
+	if (!*first)
+		buf_addc(b, ',');
+	*first = 0;
+	jsonw_string(b, name, strlen(name), JSONW_COMPACT);
+	buf_addc(b, ':');
+}
+
+static void
+add_messages(struct buf *b, const struct request_message *m, size_t n)
+{
+	size_t i;
+	int first = 1;
+
+	buf_addc(b, '[');
+	for (i = 0; i < n; i++) {
+		if (!first)
+			buf_addc(b, ',');
+		first = 0;
+		buf_adds(b, "{\"role\":");
+		jsonw_string(b, m[i].role, strlen(m[i].role), JSONW_COMPACT);
+		buf_adds(b, ",\"content\":");
+		jsonw_string(b, m[i].content, m[i].len, JSONW_COMPACT);
+		buf_addc(b, '}');
+	}
+	buf_addc(b, ']');
+}
+
+void
+llm_request_body(const struct apiconfig_entry *e,
+    const struct request_message *m, size_t n, double temperature,
+    long long max_tokens, struct buf *b)
+{
+	json_t *params = request_params_new(temperature, max_tokens,
+	    e->extra_body);
+	const char *k;
+	json_t *v;
+	int first = 1;
+
+	buf_addc(b, '{');
+	add_member_name(b, "model", &first);
+	jsonw_string(b, e->model_name, strlen(e->model_name), JSONW_COMPACT);
+	if (e->api_type == APICONFIG_OPENAI) {
+		add_member_name(b, "messages", &first);
+		add_messages(b, m, n);
+		json_object_foreach(params, k, v) {
+			add_member_name(b, k, &first);
+			jsonw_dump(b, v, JSONW_COMPACT);
+		}
+	} else {
+		add_member_name(b, "max_tokens", &first);
+		jsonw_dump(b, json_object_get(params, "max_tokens"),
+		    JSONW_COMPACT);
+		add_member_name(b, "temperature", &first);
+		jsonw_dump(b, json_object_get(params, "temperature"),
+		    JSONW_COMPACT);
+		if (n > 0 && strcmp(m[0].role, "system") == 0) {
+			add_member_name(b, "system", &first);
+			jsonw_string(b, m[0].content, m[0].len,
+			    JSONW_COMPACT);
+			m++;
+			n--;
+		}
+		add_member_name(b, "messages", &first);
+		add_messages(b, m, n);
+		json_object_foreach(params, k, v) {
+			if (strcmp(k, "max_tokens") == 0 ||
+			    strcmp(k, "temperature") == 0)
+				continue;
+			add_member_name(b, k, &first);
+			jsonw_dump(b, v, JSONW_COMPACT);
+		}
+	}
+	buf_addc(b, '}');
+	json_decref(params);
+}
+
+/* Copy at most max bytes of s into dst as one printable line. */
+static void
+snippet(char *dst, size_t dstlen, const char *s, size_t n, size_t max)
+{
+	size_t i, j = 0, start, need;
+	unsigned char lead;
+
+	if (n > max)
+		n = max;
+	for (i = 0; i < n && j + 1 < dstlen; i++) {
+		unsigned char ch = (unsigned char)s[i];
+
+		dst[j++] = (ch < 0x20 || ch == 0x7f) ? ' ' : (char)ch;
+	}
+	/* Do not end inside a UTF-8 sequence: drop an incomplete last one. */
+	start = j;
+	while (start > 0 && ((unsigned char)dst[start - 1] & 0xc0) == 0x80)
+		start--;
+	if (start > 0 && (unsigned char)dst[start - 1] >= 0xc0) {
+		lead = (unsigned char)dst[start - 1];
+		need = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : 2;
+		if (j - (start - 1) < need)
+			j = start - 1;
+	}
+	dst[j] = '\0';
+}
+
+/* The error message of an API error body, or a snippet of the body. */
+static void
+error_text(char *dst, size_t dstlen, long status, const char *body,
+    size_t len)
+{
+	json_t *root = json_loadb(body, len, JSON_ALLOW_NUL, NULL);
+	const json_t *err, *msg = NULL;
+	char s[300];
+	size_t sl = 0;
+
+	s[0] = '\0';
+	if (root != NULL && json_is_object(root)) {
+		err = json_object_get(root, "error");
+		if (json_is_object(err))
+			msg = json_object_get(err, "message");
+		else if (json_is_string(err))
+			msg = err;
+		if (msg == NULL)
+			msg = json_object_get(root, "message");
+		if (json_is_string(msg)) {
+			snippet(s, sizeof(s), json_string_value(msg),
+			    json_string_length(msg), 240);
+			sl = strlen(s);
+		}
+	}
+	if (sl == 0 && len > 0)
+		snippet(s, sizeof(s), body, len, 120);
+	json_decref(root);
+	if (s[0] != '\0')
+		snprintf(dst, dstlen, "HTTP %ld: %s", status, s);
+	else
+		snprintf(dst, dstlen, "HTTP %ld", status);
+}
+
+static long long
+int_member(const json_t *o, const char *k, long long dflt)
+{
+	const json_t *v = json_object_get(o, k);
+
+	return json_is_integer(v) ? (long long)json_integer_value(v) : dflt;
+}
+
+static void
+parse_usage(enum apiconfig_type t, const json_t *u, struct llm_usage *out)
+{
+	const json_t *det;
+
+	memset(out, 0, sizeof(*out));
+	out->reasoning_tokens = -1;
+	if (!json_is_object(u))
+		return;
+	out->present = 1;
+	if (t == APICONFIG_OPENAI) {
+		out->prompt_tokens = int_member(u, "prompt_tokens", 0);
+		out->completion_tokens = int_member(u, "completion_tokens", 0);
+		out->total_tokens = int_member(u, "total_tokens",
+		    out->prompt_tokens + out->completion_tokens);
+		det = json_object_get(u, "completion_tokens_details");
+		if (json_is_object(det))
+			out->reasoning_tokens = int_member(det,
+			    "reasoning_tokens", -1);
+	} else {
+		out->prompt_tokens = int_member(u, "input_tokens", 0);
+		out->completion_tokens = int_member(u, "output_tokens", 0);
+		out->total_tokens = out->prompt_tokens +
+		    out->completion_tokens;
+	}
+}
+
+static int
+fail(struct llm_response *out, int retryable, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static int
+fail(struct llm_response *out, int retryable, const char *fmt, ...)
+{
+	va_list ap;
+
+	out->retryable = retryable;
+	va_start(ap, fmt);
+	vsnprintf(out->error, sizeof(out->error), fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+static int
+parse_openai(const json_t *root, struct llm_response *out)
+{
+	const json_t *ch, *msg, *content, *fr;
+
+	ch = json_array_get(json_object_get(root, "choices"), 0);
+	msg = json_object_get(ch, "message");
+	content = json_object_get(msg, "content");
+	if (!json_is_string(content))
+		return -1;
+	out->text = xstrndup(json_string_value(content),
+	    json_string_length(content));
+	out->text_len = json_string_length(content);
+	fr = json_object_get(ch, "finish_reason");
+	if (json_is_string(fr))
+		out->finish_reason = xstrdup(json_string_value(fr));
+	parse_usage(APICONFIG_OPENAI, json_object_get(root, "usage"),
+	    &out->usage);
+	return 0;
+}
+
+static int
+parse_anthropic(const json_t *root, struct llm_response *out)
+{
+	const json_t *content, *blk, *fr;
+	struct buf b;
+	size_t i;
+
+	content = json_object_get(root, "content");
+	if (!json_is_array(content))
+		return -1;
+	buf_init(&b);
+	/* All text blocks in order (upstream kept only block 0). */
+	json_array_foreach(content, i, blk) {
+		const json_t *ty = json_object_get(blk, "type");
+		const json_t *tx = json_object_get(blk, "text");
+
+		if (json_is_string(ty) &&
+		    strcmp(json_string_value(ty), "text") == 0 &&
+		    json_is_string(tx))
+			buf_add(&b, json_string_value(tx),
+			    json_string_length(tx));
+	}
+	out->text = buf_detach(&b, &out->text_len);
+	fr = json_object_get(root, "stop_reason");
+	if (json_is_string(fr))
+		out->finish_reason = xstrdup(json_string_value(fr));
+	parse_usage(APICONFIG_ANTHROPIC, json_object_get(root, "usage"),
+	    &out->usage);
+	return 0;
+}
+
+int
+llm_response_parse(enum apiconfig_type t, long status, const char *body,
+    size_t len, struct llm_response *out)
+{
+	json_t *root;
+	json_error_t je;
+	int r;
+
+	memset(out, 0, sizeof(*out));
+	out->usage.reasoning_tokens = -1;
+	if (status < 200 || status > 299) {
+		error_text(out->error, sizeof(out->error), status, body, len);
+		out->retryable = status == 408 || status == 409 ||
+		    status == 429 || (status >= 500 && status <= 599);
+		return -1;
+	}
+	root = json_loadb(body, len, JSON_ALLOW_NUL, &je);
+	if (root == NULL)
+		return fail(out, 1, "invalid JSON in HTTP %ld response: %s",
+		    status, je.text);
+	if (!json_is_object(root)) {
+		json_decref(root);
+		return fail(out, 1, "HTTP %ld response is not a JSON object",
+		    status);
+	}
+	if (t == APICONFIG_OPENAI)
+		r = parse_openai(root, out);
+	else
+		r = parse_anthropic(root, out);
+	if (r == -1) {
+		/* The API can return 200 with an error body: quote it. */
+		if (json_object_get(root, "error") != NULL) {
+			char e[400];
+
+			error_text(e, sizeof(e), status, body, len);
+			fail(out, 0, "%s", e);
+		} else
+			fail(out, 0, "HTTP %ld response without content",
+			    status);
+	}
+	json_decref(root);
+	return r;
+}
+
+void
+llm_response_release(struct llm_response *r)
+{
+	if (r == NULL)
+		return;
+	free(r->text);
+	free(r->finish_reason);
+	r->text = NULL;
+	r->finish_reason = NULL;
+}
+
+static int
+parse_number(const char *s, double *out)
+{
+	char *end;
+	double v;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	if (*s == '\0' || *s == '-' || *s == '+')
+		return -1;
+	v = strtod(s, &end);
+	while (isspace((unsigned char)*end))
+		end++;
+	if (*end != '\0' || !isfinite(v) || v < 0)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+double
+llm_retry_after_ms(const char *retry_after, const char *retry_after_ms,
+    time_t now)
+{
+	double v;
+	struct tm tm;
+	const char *end;
+
+	if (retry_after_ms != NULL && parse_number(retry_after_ms, &v) == 0)
+		return v;
+	if (retry_after == NULL)
+		return -1;
+	if (parse_number(retry_after, &v) == 0)
+		return v * 1000.0;
+	/* An HTTP-date (IMF-fixdate): "Sun, 06 Nov 1994 08:49:37 GMT". */
+	memset(&tm, 0, sizeof(tm));
+	while (isspace((unsigned char)*retry_after))
+		retry_after++;
+	end = strptime(retry_after, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+	if (end == NULL)
+		return -1;
+	v = difftime(timegm(&tm), now);
+	return v > 0 ? v * 1000.0 : 0;
+}
+
+double
+llm_backoff_ms(int n, double u)
+{
+	double cap = 1000.0;
+
+	if (n < 1)
+		n = 1;
+	if (n > 7)
+		cap = 60000.0;
+	else
+		cap = fmin(60000.0, 1000.0 * (double)(1u << (n - 1)));
+	return u * cap;
+}
+
+/*
+ * Queues and the timer heap.
+ */
+
+static void
+q_push(struct queue *q, struct job *j)
+{
+	j->next = NULL;
+	if (q->tail != NULL)
+		q->tail->next = j;
+	else
+		q->head = j;
+	q->tail = j;
+	q->n++;
+}
+
+static struct job *
+q_pop(struct queue *q)
+{
+	struct job *j = q->head;
+
+	if (j == NULL)
+		return NULL;
+	q->head = j->next;
+	if (q->head == NULL)
+		q->tail = NULL;
+	q->n--;
+	j->next = NULL;
+	return j;
+}
+
+static void
+heap_swap(struct job **h, size_t a, size_t b)
+{
+	struct job *t = h[a];
+
+	h[a] = h[b];
+	h[b] = t;
+}
+
+static void
+heap_push(struct llm_client *c, struct job *j, double due)
+{
+	size_t i;
+
+	if (c->n_heap == c->cap_heap) {
+		c->cap_heap = c->cap_heap ? 2 * c->cap_heap : 64;
+		c->heap = xrealloc(c->heap, c->cap_heap * sizeof(*c->heap));
+	}
+	j->state = JOB_TIMER;
+	j->due_ms = due;
+	i = c->n_heap++;
+	c->heap[i] = j;
+	while (i > 0 && c->heap[(i - 1) / 2]->due_ms > c->heap[i]->due_ms) {
+		heap_swap(c->heap, i, (i - 1) / 2);
+		i = (i - 1) / 2;
+	}
+}
+
+static struct job *
+heap_pop(struct llm_client *c)
+{
+	struct job *top;
+	size_t i = 0;
+
+	if (c->n_heap == 0)
+		return NULL;
+	top = c->heap[0];
+	c->heap[0] = c->heap[--c->n_heap];
+	for (;;) {
+		size_t l = 2 * i + 1, r = l + 1, m = i;
+
+		if (l < c->n_heap && c->heap[l]->due_ms < c->heap[m]->due_ms)
+			m = l;
+		if (r < c->n_heap && c->heap[r]->due_ms < c->heap[m]->due_ms)
+			m = r;
+		if (m == i)
+			break;
+		heap_swap(c->heap, i, m);
+		i = m;
+	}
+	return top;
+}
+
+static void
+flight_add(struct llm_client *c, struct job *j)
+{
+	j->fprev = NULL;
+	j->fnext = c->flight;
+	if (c->flight != NULL)
+		c->flight->fprev = j;
+	c->flight = j;
+	c->in_flight++;
+}
+
+static void
+flight_remove(struct llm_client *c, struct job *j)
+{
+	if (j->fprev != NULL)
+		j->fprev->fnext = j->fnext;
+	else
+		c->flight = j->fnext;
+	if (j->fnext != NULL)
+		j->fnext->fprev = j->fprev;
+	j->fprev = j->fnext = NULL;
+	c->in_flight--;
+}
+
+/*
+ * Token buckets (SPEC 6 rate limits).
+ */
+
+static void
+bucket_init(struct bucket *b, double per_minute, double now)
+{
+	b->cap = per_minute > 0 ? fmax(per_minute, 1) : 0;
+	b->level = b->cap;
+	b->per_ms = per_minute / 60000.0;
+	b->last_ms = now;
+}
+
+static void
+bucket_refill(struct bucket *b, double now)
+{
+	if (b->cap == 0)
+		return;
+	b->level = fmin(b->cap, b->level + (now - b->last_ms) * b->per_ms);
+	b->last_ms = now;
+}
+
+/* Milliseconds until charge fits (0: now). */
+static double
+bucket_wait(const struct bucket *b, double charge)
+{
+	if (b->cap == 0 || b->level >= charge)
+		return 0;
+	return (charge - b->level) / b->per_ms;
+}
+
+/*
+ * Jobs.
+ */
+
+static void
+job_free(struct job *j)
+{
+	if (j == NULL)
+		return;
+	buf_release(&j->body);
+	buf_release(&j->resp);
+	free(j->error);
+	free(j->msgs);
+	free(j);
+}
+
+static void
+set_error(struct job *j, const char *s)
+{
+	free(j->error);
+	j->error = xstrdup(s);
+}
+
+/* Replace every configured key in s by "***" (servers may echo keys). */
+static void
+scrub_keys(const struct apiconfig_entry *e, char *s)
+{
+	size_t i;
+
+	for (i = 0; i < e->n_endpoints; i++) {
+		const char *k = e->endpoints[i].api_key;
+		size_t kl;
+		char *p;
+
+		if (k == NULL || (kl = strlen(k)) < 3)
+			continue;
+		while ((p = strstr(s, k)) != NULL) {
+			memcpy(p, "***", 3);
+			memmove(p + 3, p + kl, strlen(p + kl) + 1);
+		}
+	}
+}
+
+static void
+stats_usage(struct llm_client *c, const struct llm_usage *u)
+{
+	if (u->present) {
+		c->st.prompt_tokens += u->prompt_tokens;
+		c->st.completion_tokens += u->completion_tokens;
+	}
+}
+
+/* Hand a finished job to its callback and free it. */
+static void
+finish(struct llm_client *c, struct job *j, struct llm_result *r)
+{
+	r->user = j->user;
+	memcpy(r->key, j->key, HASH_LEN);
+	memcpy(r->key_hex, j->key_hex, sizeof(r->key_hex));
+	r->attempts = j->attempts;
+	r->http_status = j->http_status;
+	if (r->status != LLM_CANCELLED)
+		c->st.completed++;
+	if (r->status == LLM_FAILED)
+		c->st.failed++;
+	j->done(c, r, j->user);
+	job_free(j);
+}
+
+static void
+finish_failed(struct llm_client *c, struct job *j, int code)
+{
+	struct llm_result r;
+
+	memset(&r, 0, sizeof(r));
+	r.status = LLM_FAILED;
+	r.error = j->error != NULL ? j->error : "failed";
+	r.exit_code = code;
+	finish(c, j, &r);
+}
+
+static void
+finish_cancelled(struct llm_client *c, struct job *j)
+{
+	struct llm_result r;
+
+	memset(&r, 0, sizeof(r));
+	r.status = LLM_CANCELLED;
+	r.error = "interrupted";
+	finish(c, j, &r);
+}
+
+static void
+usage_from_value(const json_t *u, struct llm_usage *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->reasoning_tokens = -1;
+	if (!json_is_object(u))
+		return;
+	out->present = 1;
+	out->prompt_tokens = int_member(u, "prompt_tokens", 0);
+	out->completion_tokens = int_member(u, "completion_tokens", 0);
+	out->total_tokens = int_member(u, "total_tokens",
+	    out->prompt_tokens + out->completion_tokens);
+}
+
+/* Deliver an LLM_OK result from a cache value. */
+static void
+finish_value(struct llm_client *c, struct job *j, const json_t *v,
+    int from_cache)
+{
+	struct llm_result r;
+	const json_t *text = json_object_get(v, "text");
+	const json_t *fr = json_object_get(v, "finish_reason");
+
+	memset(&r, 0, sizeof(r));
+	r.status = LLM_OK;
+	r.text = json_string_value(text);
+	r.text_len = json_string_length(text);
+	r.finish_reason = json_is_string(fr) ? json_string_value(fr) : NULL;
+	usage_from_value(json_object_get(v, "usage"), &r.usage);
+	r.created = json_number_value(json_object_get(v, "created"));
+	r.latency_ms = json_number_value(json_object_get(v, "latency_ms"));
+	r.from_cache = from_cache;
+	r.value = v;
+	if (from_cache)
+		c->st.cache_hits++;
+	stats_usage(c, &r.usage);
+	finish(c, j, &r);
+}
+
+/* A cache value usable as a result: text is a string. */
+static int
+value_ok(const json_t *v)
+{
+	return json_is_object(v) && json_is_string(json_object_get(v, "text"));
+}
+
+/*
+ * The client.
+ */
+
+struct llm_client *
+llm_client_new(const struct apiconfig_entry *e, const struct llm_options *o,
+    struct diag *d)
+{
+	struct llm_client *c;
+	struct buf b;
+	size_t i;
+	const char *np;
+
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+		return diag_set(d, EX_SOFTWARE, NULL, 0,
+		    "cannot initialise libcurl"), NULL;
+	c = xcalloc(1, sizeof(*c));
+	c->e = e;
+	if (o != NULL)
+		c->o = *o;
+	c->parallel = c->o.parallel > 0 ? c->o.parallel : e->parallel;
+	if (c->parallel < 1)
+		c->parallel = 1;
+	c->rng = (uint64_t)wall_time() * 1000003u ^ (uint64_t)getpid() << 32 ^
+	    (uint64_t)(uintptr_t)c;
+	if (c->rng == 0)
+		c->rng = 0x9e3779b97f4a7c15ULL;
+	bucket_init(&c->rpm, e->rpm, mono_ms());
+	bucket_init(&c->tpm, e->tpm, mono_ms());
+	c->n_eps = e->n_endpoints;
+	c->eps = xcalloc(c->n_eps, sizeof(*c->eps));
+	buf_init(&b);
+	for (i = 0; i < c->n_eps; i++) {
+		char *line, *save = NULL;
+
+		buf_reset(&b);
+		llm_request_url(e, i, &b);
+		c->eps[i].url = xstrdup(b.p);
+		c->eps[i].http_version =
+		    strncasecmp(b.p, "https://", 8) == 0 ?
+		    CURL_HTTP_VERSION_2TLS : CURL_HTTP_VERSION_1_1;
+		buf_reset(&b);
+		llm_request_headers(e, i, &b);
+		for (line = strtok_r(b.p, "\n", &save); line != NULL;
+		    line = strtok_r(NULL, "\n", &save))
+			c->eps[i].headers = curl_slist_append(
+			    c->eps[i].headers, line);
+		/* The key was in b: wipe it. */
+		explicit_bzero(b.p, b.cap);
+	}
+	buf_release(&b);
+	/*
+	 * Keep loopback traffic off any configured proxy: tests and local
+	 * servers must never leave the machine.
+	 */
+	np = getenv("no_proxy");
+	if (np == NULL || np[0] == '\0')
+		np = getenv("NO_PROXY");
+	buf_init(&b);
+	if (np != NULL && np[0] != '\0')
+		buf_printf(&b, "%s,", np);
+	buf_adds(&b, "127.0.0.1,localhost,::1");
+	c->noproxy = buf_detach(&b, NULL);
+	return c;
+}
+
+static struct handle *
+handle_get(struct llm_client *c)
+{
+	struct handle *h = c->free_handles;
+
+	if (h != NULL) {
+		c->free_handles = h->next;
+		return h;
+	}
+	h = xcalloc(1, sizeof(*h));
+	h->easy = curl_easy_init();
+	if (h->easy == NULL) {
+		free(h);
+		return NULL;
+	}
+	c->n_handles++;
+	return h;
+}
+
+static void
+handle_put(struct llm_client *c, struct handle *h)
+{
+	h->next = c->free_handles;
+	c->free_handles = h;
+}
+
+static size_t
+on_write(char *p, size_t size, size_t n, void *arg)
+{
+	struct job *j = arg;
+	size_t len = size * n;
+
+	if (j->resp.len + len > MAX_RESPONSE)
+		return 0;
+	buf_add(&j->resp, p, len);
+	return len;
+}
+
+static int
+header_is(const char *p, size_t n, const char *name, const char **val,
+    size_t *vlen)
+{
+	size_t k = strlen(name);
+
+	if (n <= k || p[k] != ':' || strncasecmp(p, name, k) != 0)
+		return 0;
+	p += k + 1;
+	n -= k + 1;
+	while (n > 0 && (*p == ' ' || *p == '\t')) {
+		p++;
+		n--;
+	}
+	while (n > 0 && (p[n - 1] == '\r' || p[n - 1] == '\n' ||
+	    p[n - 1] == ' ' || p[n - 1] == '\t'))
+		n--;
+	*val = p;
+	*vlen = n;
+	return 1;
+}
+
+static size_t
+on_header(char *p, size_t size, size_t n, void *arg)
+{
+	struct job *j = arg;
+	size_t len = size * n;
+	const char *v;
+	size_t vl;
+
+	/* A new status line starts a new response (e.g. after a 100). */
+	if (len >= 5 && memcmp(p, "HTTP/", 5) == 0) {
+		j->retry_after[0] = j->retry_after_ms[0] = '\0';
+		j->should_retry = -1;
+	} else if (header_is(p, len, "retry-after-ms", &v, &vl)) {
+		snprintf(j->retry_after_ms, sizeof(j->retry_after_ms),
+		    "%.*s", (int)(vl < 63 ? vl : 63), v);
+	} else if (header_is(p, len, "retry-after", &v, &vl)) {
+		snprintf(j->retry_after, sizeof(j->retry_after), "%.*s",
+		    (int)(vl < 63 ? vl : 63), v);
+	} else if (header_is(p, len, "x-should-retry", &v, &vl)) {
+		if (vl == 4 && strncasecmp(v, "true", 4) == 0)
+			j->should_retry = 1;
+		else if (vl == 5 && strncasecmp(v, "false", 5) == 0)
+			j->should_retry = 0;
+	}
+	return len;
+}
+
+static int
+ensure_multi(struct llm_client *c, struct diag *d)
+{
+	if (c->multi != NULL)
+		return 0;
+	c->multi = curl_multi_init();
+	if (c->multi == NULL)
+		return diag_set(d, EX_SOFTWARE, NULL, 0,
+		    "cannot create a libcurl multi handle");
+	curl_multi_setopt(c->multi, CURLMOPT_MAXCONNECTS,
+	    (long)(c->parallel + 16));
+	curl_multi_setopt(c->multi, CURLMOPT_PIPELINING,
+	    (long)CURLPIPE_MULTIPLEX);
+	return 0;
+}
+
+/* Start attempt j->attempts of j on its endpoint.  Returns 0 or -1. */
+static int
+start(struct llm_client *c, struct job *j, double now, struct diag *d)
+{
+	const struct apiconfig_entry *e = c->e;
+	struct endpoint *ep = &c->eps[j->endpoint];
+	struct handle *h;
+	CURL *x;
+
+	if (ensure_multi(c, d) == -1)
+		return -1;
+	h = handle_get(c);
+	if (h == NULL)
+		return diag_set(d, EX_SOFTWARE, NULL, 0,
+		    "cannot create a libcurl handle");
+	if (j->body.len == 0)
+		llm_request_body(e, j->msgs, j->n_msgs, j->temperature,
+		    j->max_tokens, &j->body);
+	buf_reset(&j->resp);
+	j->retry_after[0] = j->retry_after_ms[0] = '\0';
+	j->should_retry = -1;
+	h->errbuf[0] = '\0';
+	x = h->easy;
+	curl_easy_setopt(x, CURLOPT_URL, ep->url);
+	curl_easy_setopt(x, CURLOPT_HTTPHEADER, ep->headers);
+	curl_easy_setopt(x, CURLOPT_POSTFIELDS, j->body.p);
+	curl_easy_setopt(x, CURLOPT_POSTFIELDSIZE_LARGE,
+	    (curl_off_t)j->body.len);
+	curl_easy_setopt(x, CURLOPT_HTTP_VERSION, ep->http_version);
+	curl_easy_setopt(x, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(x, CURLOPT_ACCEPT_ENCODING, "");
+	curl_easy_setopt(x, CURLOPT_TCP_KEEPALIVE, 1L);
+	curl_easy_setopt(x, CURLOPT_PIPEWAIT, 1L);
+	curl_easy_setopt(x, CURLOPT_NOPROXY, c->noproxy);
+	curl_easy_setopt(x, CURLOPT_CONNECTTIMEOUT_MS,
+	    (long)(e->connect_timeout_s * 1000));
+	curl_easy_setopt(x, CURLOPT_TIMEOUT_MS, (long)(e->timeout_s * 1000));
+	curl_easy_setopt(x, CURLOPT_WRITEFUNCTION, on_write);
+	curl_easy_setopt(x, CURLOPT_WRITEDATA, j);
+	curl_easy_setopt(x, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(x, CURLOPT_HEADERDATA, j);
+	curl_easy_setopt(x, CURLOPT_ERRORBUFFER, h->errbuf);
+	curl_easy_setopt(x, CURLOPT_PRIVATE, j);
+	if (curl_multi_add_handle(c->multi, x) != CURLM_OK) {
+		handle_put(c, h);
+		return diag_set(d, EX_SOFTWARE, NULL, 0,
+		    "cannot add a libcurl transfer");
+	}
+	j->h = h;
+	j->state = JOB_FLIGHT;
+	j->start_ms = now;
+	if (j->attempts > 0)
+		c->st.retries++;
+	j->attempts++;
+	c->st.http_requests++;
+	flight_add(c, j);
+	return 0;
+}
+
+static const char *
+transport_error(CURLcode rc, const char *errbuf, char *dst, size_t n)
+{
+	if (errbuf[0] != '\0')
+		snprintf(dst, n, "%s", errbuf);
+	else
+		snprintf(dst, n, "%s", curl_easy_strerror(rc));
+	return dst;
+}
+
+/* Transport errors that no retry can fix. */
+static int
+transport_permanent(CURLcode rc)
+{
+	switch (rc) {
+	case CURLE_UNSUPPORTED_PROTOCOL:
+	case CURLE_URL_MALFORMAT:
+	case CURLE_NOT_BUILT_IN:
+	case CURLE_BAD_FUNCTION_ARGUMENT:
+	case CURLE_WRITE_ERROR:
+	case CURLE_PEER_FAILED_VERIFICATION:
+	case CURLE_SSL_CERTPROBLEM:
+	case CURLE_SSL_CACERT_BADFILE:
+	case CURLE_FILESIZE_EXCEEDED:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/* Store a fresh response in the cache and deliver it. */
+static void
+succeed(struct llm_client *c, struct job *j, struct llm_response *resp,
+    double latency_ms)
+{
+	json_t *v, *u;
+	struct diag d;
+
+	if (resp->usage.present)
+		u = json_pack("{s:I,s:I,s:I}",
+		    "prompt_tokens", (json_int_t)resp->usage.prompt_tokens,
+		    "completion_tokens",
+		    (json_int_t)resp->usage.completion_tokens,
+		    "total_tokens", (json_int_t)resp->usage.total_tokens);
+	else
+		u = json_null();
+	v = json_object();
+	json_object_set_new(v, "v", json_integer(1));
+	json_object_set_new(v, "key", json_string(j->key_hex));
+	json_object_set_new(v, "api_type", json_string(c->e->api_type_name));
+	json_object_set_new(v, "model_name", json_string(c->e->model_name));
+	json_object_set_new(v, "text",
+	    json_stringn(resp->text, resp->text_len));
+	json_object_set_new(v, "finish_reason", resp->finish_reason != NULL ?
+	    json_string(resp->finish_reason) : json_null());
+	json_object_set_new(v, "usage", u);
+	json_object_set_new(v, "latency_ms",
+	    json_integer((json_int_t)llround(latency_ms)));
+	json_object_set_new(v, "created", json_real(wall_time()));
+	if (c->o.cache != NULL && !c->fatal) {
+		diag_clear(&d);
+		if (cache_put(c->o.cache, j->key, v, &d) == -1) {
+			/* Losing paid work silently is worse than stopping. */
+			c->fatal = 1;
+			c->stopping = 1;
+			c->fatal_diag = d;
+		}
+	}
+	finish_value(c, j, v, 0);
+	json_decref(v);
+}
+
+/* After a failed attempt: retry later or fail for good. */
+static void
+retry_or_fail(struct llm_client *c, struct job *j, long status, double now)
+{
+	const struct apiconfig_entry *e = c->e;
+	double delay, server;
+
+	if (!j->retryable) {
+		finish_failed(c, j, EX_UNAVAILABLE);
+		return;
+	}
+	if (j->attempts > e->max_retries) {
+		finish_failed(c, j, EX_TEMPFAIL);
+		return;
+	}
+	delay = llm_backoff_ms(j->attempts, uniform(c));
+	server = llm_retry_after_ms(j->retry_after[0] ? j->retry_after : NULL,
+	    j->retry_after_ms[0] ? j->retry_after_ms : NULL, time(NULL));
+	if (server > MAX_SERVER_DELAY_MS) {
+		char msg[600];
+
+		snprintf(msg, sizeof(msg), "%s (server asks to wait %.0f s)",
+		    j->error != NULL ? j->error : "failed", server / 1000);
+		set_error(j, msg);
+		finish_failed(c, j, EX_TEMPFAIL);
+		return;
+	}
+	if (server >= 0) {
+		delay = fmax(delay, server);
+		/* No new request on this endpoint until the delay passed. */
+		if (status == 429 && server > 0)
+			c->eps[j->endpoint].blocked_until = fmax(
+			    c->eps[j->endpoint].blocked_until, now + server);
+	}
+	heap_push(c, j, now + delay);
+}
+
+static void
+transfer_done(struct llm_client *c, CURLMsg *msg, double now)
+{
+	struct job *j = NULL;
+	struct handle *h;
+	CURLcode rc = msg->data.result;
+	long status = 0;
+	struct llm_response resp;
+	char err[CURL_ERROR_SIZE + 64];
+
+	curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&j);
+	curl_easy_getinfo(msg->easy_handle, CURLINFO_RESPONSE_CODE, &status);
+	curl_multi_remove_handle(c->multi, msg->easy_handle);
+	h = j->h;
+	j->h = NULL;
+	flight_remove(c, j);
+	j->http_status = status;
+	if (rc != CURLE_OK) {
+		transport_error(rc, h->errbuf, err, sizeof(err));
+		handle_put(c, h);
+		scrub_keys(c->e, err);
+		set_error(j, err);
+		j->retryable = !transport_permanent(rc);
+		if (rc == CURLE_WRITE_ERROR)
+			set_error(j, "response larger than 64 MiB");
+		c->tpm.level = fmin(c->tpm.cap, c->tpm.level + j->tpm_charge);
+		retry_or_fail(c, j, status, now);
+		return;
+	}
+	handle_put(c, h);
+	if (llm_response_parse(c->e->api_type, status, j->resp.p, j->resp.len,
+	    &resp) == 0) {
+		/* Correct the token estimate to what was actually used. */
+		if (c->tpm.cap > 0 && resp.usage.present)
+			c->tpm.level += j->tpm_charge -
+			    (double)resp.usage.total_tokens;
+		buf_release(&j->resp);
+		buf_release(&j->body);
+		succeed(c, j, &resp, now - j->start_ms);
+		llm_response_release(&resp);
+		return;
+	}
+	c->tpm.level = fmin(c->tpm.cap, c->tpm.level + j->tpm_charge);
+	if (j->should_retry == 1)
+		resp.retryable = 1;
+	else if (j->should_retry == 0)
+		resp.retryable = 0;
+	scrub_keys(c->e, resp.error);
+	set_error(j, resp.error);
+	j->retryable = resp.retryable;
+	llm_response_release(&resp);
+	retry_or_fail(c, j, status, now);
+}
+
+/* Look pending jobs up in the cache; hits and offline misses complete. */
+static int
+process_pending(struct llm_client *c, struct diag *d)
+{
+	struct job *j;
+	json_t *v;
+	int r;
+
+	while ((j = q_pop(&c->pending)) != NULL) {
+		/* A warm cache completes everything here: stay interruptible. */
+		if (c->o.interrupted != NULL && *c->o.interrupted) {
+			c->interrupted = 1;
+			c->stopping = 1;
+		}
+		if (c->stopping) {
+			q_push(&c->pending, j);
+			return 0;
+		}
+		v = NULL;
+		r = 0;
+		if (c->o.cache != NULL) {
+			r = cache_get(c->o.cache, j->key, &v, d);
+			if (r == -1) {
+				q_push(&c->pending, j);
+				return -1;
+			}
+		}
+		if (r == 1 && value_ok(v)) {
+			finish_value(c, j, v, 1);
+			json_decref(v);
+			continue;
+		}
+		json_decref(v);
+		if (c->o.offline) {
+			set_error(j, "not in the cache (--offline)");
+			j->retryable = 0;
+			finish_failed(c, j, EX_UNAVAILABLE);
+			continue;
+		}
+		j->state = JOB_READY;
+		q_push(&c->ready, j);
+	}
+	return 0;
+}
+
+/* Move due timers to the ready queue. */
+static void
+promote_timers(struct llm_client *c, double now)
+{
+	while (c->n_heap > 0 && c->heap[0]->due_ms <= now) {
+		struct job *j = heap_pop(c);
+
+		j->state = JOB_READY;
+		q_push(&c->ready, j);
+	}
+}
+
+/*
+ * Start ready jobs while slots and rate limits allow.  *wait_ms receives
+ * how long the rate limits hold the next start back (0: not held).
+ */
+static int
+start_ready(struct llm_client *c, double now, double *wait_ms,
+    struct diag *d)
+{
+	size_t n = c->ready.n;
+
+	*wait_ms = 0;
+	bucket_refill(&c->rpm, now);
+	bucket_refill(&c->tpm, now);
+	while (n-- > 0 && c->in_flight < (size_t)c->parallel) {
+		struct job *j = q_pop(&c->ready);
+		struct endpoint *ep;
+		double tw, rw, charge;
+
+		j->endpoint = (size_t)((j->k + (uint64_t)j->attempts) %
+		    c->n_eps);
+		ep = &c->eps[j->endpoint];
+		if (ep->blocked_until > now) {
+			heap_push(c, j, ep->blocked_until);
+			continue;
+		}
+		charge = ceil((double)j->msg_bytes / 4) + (double)j->max_tokens;
+		if (c->tpm.cap > 0 && charge > c->tpm.cap)
+			charge = c->tpm.cap;
+		rw = bucket_wait(&c->rpm, 1);
+		tw = bucket_wait(&c->tpm, charge);
+		if (rw > 0 || tw > 0) {
+			/* Keep the order: put it back at the head. */
+			j->next = c->ready.head;
+			c->ready.head = j;
+			if (c->ready.tail == NULL)
+				c->ready.tail = j;
+			c->ready.n++;
+			*wait_ms = fmax(rw, tw);
+			break;
+		}
+		if (c->rpm.cap > 0)
+			c->rpm.level -= 1;
+		if (c->tpm.cap > 0)
+			c->tpm.level -= charge;
+		j->tpm_charge = c->tpm.cap > 0 ? charge : 0;
+		if (start(c, j, now, d) == -1) {
+			q_push(&c->ready, j);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static void
+cancel_all(struct llm_client *c)
+{
+	struct job *j;
+	CURLMsg *m;
+	int left;
+
+	c->stopping = 1;
+	/* Completed transfers whose result we did not read yet still count. */
+	if (c->multi != NULL && !c->fatal)
+		while ((m = curl_multi_info_read(c->multi, &left)) != NULL)
+			if (m->msg == CURLMSG_DONE)
+				transfer_done(c, m, mono_ms());
+	while ((j = q_pop(&c->pending)) != NULL)
+		finish_cancelled(c, j);
+	while ((j = q_pop(&c->ready)) != NULL)
+		finish_cancelled(c, j);
+	while ((j = heap_pop(c)) != NULL)
+		finish_cancelled(c, j);
+	while ((j = c->flight) != NULL) {
+		curl_multi_remove_handle(c->multi, j->h->easy);
+		handle_put(c, j->h);
+		j->h = NULL;
+		flight_remove(c, j);
+		finish_cancelled(c, j);
+	}
+}
+
+static int
+outstanding(const struct llm_client *c)
+{
+	return c->pending.n + c->ready.n + c->n_heap + c->in_flight > 0;
+}
+
+int
+llm_run(struct llm_client *c, struct diag *d)
+{
+	CURLMsg *m;
+	int running, left;
+	double now, wait_ms, timeout;
+
+	while (outstanding(c)) {
+		if (c->o.interrupted != NULL && *c->o.interrupted) {
+			c->interrupted = 1;
+			c->stopping = 1;
+		}
+		if (c->stopping)
+			break;
+		if (process_pending(c, d) == -1)
+			goto fatal;
+		if (c->stopping)
+			break;
+		now = mono_ms();
+		promote_timers(c, now);
+		if (start_ready(c, now, &wait_ms, d) == -1)
+			goto fatal;
+		if (c->multi == NULL && c->ready.n == 0 && c->n_heap == 0)
+			continue;	/* everything came from the cache */
+		if (ensure_multi(c, d) == -1)
+			goto fatal;
+		if (curl_multi_perform(c->multi, &running) != CURLM_OK) {
+			diag_set(d, EX_SOFTWARE, NULL, 0,
+			    "libcurl multi loop failed");
+			goto fatal;
+		}
+		now = mono_ms();
+		while ((m = curl_multi_info_read(c->multi, &left)) != NULL)
+			if (m->msg == CURLMSG_DONE)
+				transfer_done(c, m, now);
+		if (c->pending.n > 0 || c->stopping)
+			continue;
+		/* Sleep until a transfer, a timer or a rate limit wakes us. */
+		timeout = POLL_MAX_MS;
+		if (c->n_heap > 0)
+			timeout = fmin(timeout, c->heap[0]->due_ms - now);
+		if (c->ready.n > 0) {
+			if (wait_ms > 0)
+				timeout = fmin(timeout, wait_ms);
+			else if (c->in_flight < (size_t)c->parallel)
+				timeout = 0;
+		}
+		if (timeout < 0)
+			timeout = 0;
+		if (c->in_flight == 0 && c->ready.n == 0 && c->n_heap == 0)
+			continue;
+		if (curl_multi_poll(c->multi, NULL, 0, (int)ceil(timeout),
+		    NULL) != CURLM_OK) {
+			diag_set(d, EX_SOFTWARE, NULL, 0,
+			    "libcurl multi poll failed");
+			goto fatal;
+		}
+	}
+	if (c->stopping) {
+		cancel_all(c);
+		if (c->fatal) {
+			if (d != NULL)
+				*d = c->fatal_diag;
+			return -1;
+		}
+	}
+	return 0;
+fatal:
+	c->fatal = 1;
+	cancel_all(c);
+	return -1;
+}
+
+int
+llm_submit(struct llm_client *c, const struct llm_call *call,
+    unsigned char key[HASH_LEN], struct diag *d)
+{
+	struct job *j;
+	size_t i, bytes = 0;
+	char *p;
+
+	if (call->done == NULL)
+		return diag_set(d, EX_SOFTWARE, NULL, 0,
+		    "llm_submit: no callback");
+	if (c->stopping)
+		return diag_set(d, EX_TEMPFAIL, NULL, 0, "interrupted");
+	for (i = 0; i < call->n_messages; i++)
+		bytes += call->messages[i].len + 1 +
+		    strlen(call->messages[i].role) + 1;
+	j = xcalloc(1, sizeof(*j));
+	j->c = c;
+	j->msgs = xmalloc(call->n_messages * sizeof(*j->msgs) + bytes + 1);
+	p = (char *)(j->msgs + call->n_messages);
+	for (i = 0; i < call->n_messages; i++) {
+		const struct request_message *m = &call->messages[i];
+		size_t rl = strlen(m->role);
+
+		memcpy(p, m->role, rl + 1);
+		j->msgs[i].role = p;
+		p += rl + 1;
+		memcpy(p, m->content, m->len);
+		p[m->len] = '\0';
+		j->msgs[i].content = p;
+		j->msgs[i].len = m->len;
+		p += m->len + 1;
+		j->msg_bytes += m->len;
+	}
+	j->n_msgs = call->n_messages;
+	j->temperature = call->temperature;
+	j->max_tokens = call->max_tokens;
+	j->done = call->done;
+	j->user = call->user;
+	buf_init(&j->body);
+	buf_init(&j->resp);
+	llm_call_key(c->e, j->msgs, j->n_msgs, j->temperature, j->max_tokens,
+	    j->key);
+	hash_hex(j->key, HASH_LEN, j->key_hex);
+	j->k = hash_u64be(j->key);
+	if (key != NULL)
+		memcpy(key, j->key, HASH_LEN);
+	j->state = JOB_PENDING;
+	q_push(&c->pending, j);
+	c->st.submitted++;
+	return 0;
+}
+
+int
+llm_interrupted(const struct llm_client *c)
+{
+	return c->interrupted;
+}
+
+void
+llm_stats(const struct llm_client *c, struct llm_stats *st)
+{
+	*st = c->st;
+	st->in_flight = c->in_flight;
+}
+
+long
+llm_parallel(const struct llm_client *c)
+{
+	return c->parallel;
+}
+
+void
+llm_client_free(struct llm_client *c)
+{
+	struct handle *h;
+	struct job *j;
+	size_t i;
+
+	if (c == NULL)
+		return;
+	while ((j = c->flight) != NULL) {
+		curl_multi_remove_handle(c->multi, j->h->easy);
+		handle_put(c, j->h);
+		flight_remove(c, j);
+		job_free(j);
+	}
+	while ((j = q_pop(&c->pending)) != NULL)
+		job_free(j);
+	while ((j = q_pop(&c->ready)) != NULL)
+		job_free(j);
+	while ((j = heap_pop(c)) != NULL)
+		job_free(j);
+	while ((h = c->free_handles) != NULL) {
+		c->free_handles = h->next;
+		curl_easy_cleanup(h->easy);
+		free(h);
+	}
+	if (c->multi != NULL)
+		curl_multi_cleanup(c->multi);
+	for (i = 0; i < c->n_eps; i++) {
+		free(c->eps[i].url);
+		curl_slist_free_all(c->eps[i].headers);
+	}
+	free(c->eps);
+	free(c->heap);
+	free(c->noproxy);
+	free(c);
+	curl_global_cleanup();
+}
