@@ -1,0 +1,752 @@
+/* cache_test.c: the SPEC 7 cache: format, recovery, concurrency, modes. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "cache.h"
+#include "jsonl.h"
+#include "jsonw.h"
+
+#define HDR	52	/* entry header bytes before the zstd frame */
+
+struct fixture {
+	char dir[64];		/* the --cache DIR */
+	char path[128];		/* DIR/v1/cache.zst */
+};
+
+static void
+key_of(const char *tag, int i, unsigned char key[HASH_LEN])
+{
+	char s[64];
+
+	snprintf(s, sizeof(s), "%s-%d", tag, i);
+	hash_sha256(s, strlen(s), key);
+}
+
+/* A SPEC 7 value for (tag, i), with text that exercises the writer. */
+static json_t *
+value_of(const char *tag, int i)
+{
+	unsigned char key[HASH_LEN];
+	char hex[2 * HASH_LEN + 1];
+	struct buf t;
+	json_t *v;
+
+	key_of(tag, i, key);
+	hash_hex(key, HASH_LEN, hex);
+	buf_init(&t);
+	buf_printf(&t, "Answer %d of %s: caf\xc3\xa9 \xe2\x80\xa8 \"q\"\n", i,
+	    tag);
+	buf_add(&t, "nul:\0:", 6);
+	while (t.len < 200 + (size_t)(i % 7) * 100)
+		buf_adds(&t, " Assistant A is more helpful than B.");
+	buf_adds(&t, " My final verdict is [[A>B]].");
+	v = json_pack("{s:i,s:s,s:s,s:s,s:s%,s:s,s:{s:i,s:i,s:i},s:i,s:f}",
+	    "v", 1, "key", hex, "api_type", "openai", "model_name",
+	    "gpt-4-1106-preview", "text", t.p, t.len, "finish_reason", "stop",
+	    "usage", "prompt_tokens", 100 + i, "completion_tokens", 50,
+	    "total_tokens", 150 + i, "latency_ms", 1200 + i, "created",
+	    1700000000.25 + i);
+	buf_release(&t);
+	assert_non_null(v);
+	return v;
+}
+
+static void
+put(struct cache *c, const char *tag, int i)
+{
+	unsigned char key[HASH_LEN];
+	struct diag d;
+	json_t *v = value_of(tag, i);
+
+	key_of(tag, i, key);
+	diag_clear(&d);
+	assert_int_equal(cache_put(c, key, v, &d), 0);
+	json_decref(v);
+}
+
+/* 1 when (tag, i) is found with the right value, 0 on a miss. */
+static int
+found(struct cache *c, const char *tag, int i)
+{
+	unsigned char key[HASH_LEN];
+	struct diag d;
+	json_t *v = NULL, *want;
+	int r;
+
+	key_of(tag, i, key);
+	r = cache_get(c, key, &v, &d);
+	assert_int_not_equal(r, -1);
+	if (r == 0) {
+		assert_null(v);
+		return 0;
+	}
+	want = value_of(tag, i);
+	assert_true(json_equal(v, want));
+	json_decref(want);
+	json_decref(v);
+	return 1;
+}
+
+static struct cache *
+open_ok(struct fixture *f, int flags, char **warning)
+{
+	struct diag d;
+	struct cache *c;
+
+	diag_clear(&d);
+	c = cache_open(f->dir, flags, warning, &d);
+	if (c == NULL)
+		fail_msg("cache_open: %s", d.msg);
+	return c;
+}
+
+static off_t
+file_size(const char *path)
+{
+	struct stat st;
+
+	assert_int_equal(stat(path, &st), 0);
+	return st.st_size;
+}
+
+static void
+file_truncate(const char *path, off_t n)
+{
+	assert_int_equal(truncate(path, n), 0);
+}
+
+/* Read all of path into b (replacing its contents). */
+static void
+slurp(const char *path, struct buf *b)
+{
+	char tmp[4096];
+	ssize_t n;
+	int fd = open(path, O_RDONLY);
+
+	assert_true(fd >= 0);
+	buf_reset(b);
+	while ((n = read(fd, tmp, sizeof(tmp))) > 0)
+		buf_add(b, tmp, (size_t)n);
+	close(fd);
+}
+
+static void
+spit(const char *path, const void *p, size_t n)
+{
+	int fd = open(path, O_WRONLY | O_TRUNC);
+
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, p, n), (ssize_t)n);
+	close(fd);
+}
+
+static int
+setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+
+	snprintf(f->dir, sizeof(f->dir), "/tmp/cache_test.XXXXXX");
+	if (mkdtemp(f->dir) == NULL)
+		return -1;
+	/* A subdirectory, so cache_open has parents to create. */
+	strcat(f->dir, "/a/b");
+	snprintf(f->path, sizeof(f->path), "%s/v1/cache.zst", f->dir);
+	*state = f;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct fixture *f = *state;
+	char cmd[128];
+
+	f->dir[strlen(f->dir) - 4] = '\0';
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->dir);
+	free(f);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+static void
+test_cache_put_get_roundtrip(void **state)
+{
+	struct fixture *f = *state;
+	char v1[128], *warning = (char *)"unset";
+	unsigned char key[HASH_LEN];
+	struct cache *c;
+	struct stat st;
+	json_t *v;
+	int i;
+
+	c = open_ok(f, 0, &warning);
+	assert_null(warning);
+	assert_int_equal(cache_count(c), 0);
+	for (i = 0; i < 20; i++)
+		put(c, "rt", i);
+	assert_int_equal(cache_count(c), 20);
+	for (i = 0; i < 20; i++)
+		assert_true(found(c, "rt", i));
+	assert_false(found(c, "rt", 20));
+	assert_false(found(c, "other", 0));
+	assert_int_equal(cache_sync(c, NULL), 0);
+	cache_close(c);
+
+	snprintf(v1, sizeof(v1), "%s/v1", f->dir);
+	assert_int_equal(stat(v1, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0700);
+	assert_int_equal(stat(f->path, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0600);
+
+	/* Persistence, read-write and read-only. */
+	c = open_ok(f, 0, &warning);
+	assert_null(warning);
+	assert_int_equal(cache_count(c), 20);
+	for (i = 0; i < 20; i++)
+		assert_true(found(c, "rt", i));
+	cache_close(c);
+	c = open_ok(f, CACHE_READONLY, &warning);
+	assert_null(warning);
+	assert_int_equal(cache_count(c), 20);
+	assert_true(found(c, "rt", 19));
+	key_of("rt", 99, key);
+	v = value_of("rt", 99);
+	assert_int_equal(cache_put(c, key, v, NULL), -1);
+	json_decref(v);
+	cache_close(c);
+	assert_int_equal(file_size(f->path) > 0, 1);
+}
+
+static void
+test_cache_duplicate_key_latest_wins(void **state)
+{
+	struct fixture *f = *state;
+	unsigned char key[HASH_LEN];
+	struct cache *c;
+	json_t *v, *got;
+	int pass;
+
+	key_of("dup", 1, key);
+	v = value_of("dup", 1);
+	c = open_ok(f, 0, NULL);
+	put(c, "dup", 1);
+	json_object_set_new(v, "text", json_string("second"));
+	assert_int_equal(cache_put(c, key, v, NULL), 0);
+	for (pass = 0; pass < 2; pass++) {
+		assert_int_equal(cache_count(c), 1);
+		assert_int_equal(cache_get(c, key, &got, NULL), 1);
+		assert_string_equal(json_string_value(json_object_get(got,
+		    "text")), "second");
+		json_decref(got);
+		cache_close(c);
+		c = open_ok(f, 0, NULL);
+	}
+	cache_close(c);
+	json_decref(v);
+}
+
+static void
+test_cache_put_rejects_wrong_key(void **state)
+{
+	struct fixture *f = *state;
+	unsigned char key[HASH_LEN];
+	struct cache *c;
+	struct diag d;
+	json_t *v = value_of("wk", 1);
+
+	key_of("wk", 2, key);
+	c = open_ok(f, 0, NULL);
+	diag_clear(&d);
+	assert_int_equal(cache_put(c, key, v, &d), -1);
+	assert_int_equal(d.code, EX_SOFTWARE);
+	assert_int_equal(cache_count(c), 0);
+	assert_int_equal(file_size(f->path), 0);
+	cache_close(c);
+	json_decref(v);
+}
+
+static void
+test_cache_readonly_missing_is_empty(void **state)
+{
+	struct fixture *f = *state;
+	char *warning = NULL;
+	struct cache *c, *w;
+	struct stat st;
+
+	c = open_ok(f, CACHE_READONLY, &warning);
+	assert_null(warning);
+	assert_int_equal(cache_count(c), 0);
+	assert_false(found(c, "ro", 1));
+	assert_int_equal(stat(f->dir, &st), -1);	/* nothing created */
+	/* The file appears later: a miss looks again. */
+	w = open_ok(f, 0, NULL);
+	put(w, "ro", 1);
+	cache_close(w);
+	assert_true(found(c, "ro", 1));
+	cache_close(c);
+}
+
+/* Every line of the file decompressed, in order, is the value as JSONL. */
+static void
+check_jsonl(const char *got, size_t n, int count)
+{
+	struct buf want;
+	json_t *v;
+	int i;
+
+	buf_init(&want);
+	for (i = 0; i < count; i++) {
+		v = value_of("dc", i);
+		jsonw_dump(&want, v, 0);
+		buf_addc(&want, '\n');
+		json_decref(v);
+	}
+	assert_int_equal(n, want.len);
+	assert_memory_equal(got, want.p, n);
+	buf_release(&want);
+}
+
+static void
+test_cache_zstd_dc_prints_jsonl(void **state)
+{
+	struct fixture *f = *state;
+	struct jsonl_reader *r;
+	struct cache *c;
+	struct diag d;
+	struct buf out;
+	char cmd[512], outpath[160], *text;
+	size_t n;
+	int i;
+
+	c = open_ok(f, 0, NULL);
+	for (i = 0; i < 30; i++)
+		put(c, "dc", i);
+	cache_close(c);
+
+	/* libzstd's streaming decoder, as jsonl.c uses it. */
+	diag_clear(&d);
+	assert_int_equal(jsonl_slurp(f->path, &text, &n, &d), 0);
+	check_jsonl(text, n, 30);
+	free(text);
+	r = jsonl_open(f->path, &d);
+	assert_non_null(r);
+	for (i = 0; i < 30; i++) {
+		json_t *got, *want = value_of("dc", i);
+		long ln;
+
+		assert_int_equal(jsonl_read(r, &got, &ln, &d), 1);
+		assert_true(json_equal(got, want));
+		json_decref(got);
+		json_decref(want);
+	}
+	jsonl_free(r);
+
+	/* The zstd command line tool, when installed. */
+	if (system("command -v zstd >/dev/null 2>&1") != 0) {
+		print_message("zstd(1) not installed; skipped zstd -dc\n");
+		return;
+	}
+	snprintf(outpath, sizeof(outpath), "%s/out.jsonl", f->dir);
+	snprintf(cmd, sizeof(cmd), "zstd -dcq '%s' > '%s'", f->path, outpath);
+	assert_int_equal(system(cmd), 0);
+	buf_init(&out);
+	slurp(outpath, &out);
+	check_jsonl(out.p, out.len, 30);
+	buf_release(&out);
+}
+
+static void
+test_cache_torn_tail_ignored_and_cut(void **state)
+{
+	struct fixture *f = *state;
+	struct cache *c;
+	struct buf orig;
+	char *warning;
+	off_t s2, s3, e4, cut[8];
+	size_t k;
+
+	c = open_ok(f, 0, NULL);
+	put(c, "torn", 1);
+	put(c, "torn", 2);
+	cache_close(c);
+	s2 = file_size(f->path);
+	c = open_ok(f, 0, NULL);
+	put(c, "torn", 3);
+	cache_close(c);
+	s3 = file_size(f->path);
+	buf_init(&orig);
+	slurp(f->path, &orig);
+
+	/* Inside the header, at its end, inside the frame, one byte short. */
+	cut[0] = s2 + 1;
+	cut[1] = s2 + 4;
+	cut[2] = s2 + 30;
+	cut[3] = s2 + HDR - 1;
+	cut[4] = s2 + HDR;
+	cut[5] = s2 + HDR + 5;
+	cut[6] = s3 - 4;
+	cut[7] = s3 - 1;
+	for (k = 0; k < sizeof(cut) / sizeof(cut[0]); k++) {
+		spit(f->path, orig.p, orig.len);
+		file_truncate(f->path, cut[k]);
+
+		c = open_ok(f, CACHE_READONLY, &warning);
+		assert_non_null(warning);
+		assert_non_null(strstr(warning, "torn tail"));
+		free(warning);
+		assert_int_equal(cache_count(c), 2);
+		assert_true(found(c, "torn", 1));
+		assert_true(found(c, "torn", 2));
+		assert_false(found(c, "torn", 3));
+		cache_close(c);
+		assert_int_equal(file_size(f->path), cut[k]);
+
+		/* The next put cuts the tail and appends after entry 2. */
+		c = open_ok(f, 0, NULL);
+		put(c, "torn", 4);
+		cache_close(c);
+		e4 = file_size(f->path);
+		c = open_ok(f, CACHE_READONLY, &warning);
+		assert_null(warning);
+		assert_int_equal(cache_count(c), 3);
+		assert_true(found(c, "torn", 1));
+		assert_true(found(c, "torn", 2));
+		assert_false(found(c, "torn", 3));
+		assert_true(found(c, "torn", 4));
+		cache_close(c);
+		assert_true(e4 > s2 && e4 < s2 + (s3 - s2) * 2);
+	}
+
+	/* Foreign bytes after the last entry are a torn tail as well. */
+	spit(f->path, orig.p, orig.len);
+	c = open_ok(f, 0, NULL);
+	{
+		int fd = open(f->path, O_WRONLY | O_APPEND);
+		static const char junk[] = "not a cache entry, just junk bytes "
+		    "that are longer than an entry header";
+
+		assert_true(fd >= 0);
+		assert_int_equal(write(fd, junk, sizeof(junk)),
+		    (ssize_t)sizeof(junk));
+		close(fd);
+	}
+	put(c, "torn", 5);
+	cache_close(c);
+	c = open_ok(f, 0, &warning);
+	assert_null(warning);
+	assert_int_equal(cache_count(c), 4);
+	assert_true(found(c, "torn", 3));
+	assert_true(found(c, "torn", 5));
+	cache_close(c);
+	buf_release(&orig);
+}
+
+static void
+test_cache_corrupt_entry_skipped(void **state)
+{
+	struct fixture *f = *state;
+	struct cache *c;
+	struct buf orig, bad;
+	char *warning;
+	off_t s1, s2, s3, at[3];
+	size_t k;
+
+	c = open_ok(f, 0, NULL);
+	put(c, "bad", 1);
+	s1 = file_size(f->path);
+	put(c, "bad", 2);
+	s2 = file_size(f->path);
+	put(c, "bad", 3);
+	s3 = file_size(f->path);
+	cache_close(c);
+	buf_init(&orig);
+	buf_init(&bad);
+	slurp(f->path, &orig);
+
+	/* Flip a byte: frame header, middle of the data, the checksum. */
+	at[0] = s1 + HDR + 4;
+	at[1] = s1 + HDR + (s2 - s1 - HDR) / 2;
+	at[2] = s2 - 2;
+	for (k = 0; k < 3; k++) {
+		buf_reset(&bad);
+		buf_add(&bad, orig.p, orig.len);
+		bad.p[at[k]] ^= 0x20;
+		spit(f->path, bad.p, bad.len);
+
+		c = open_ok(f, 0, &warning);
+		assert_non_null(warning);
+		assert_non_null(strstr(warning, "1 corrupt entry"));
+		free(warning);
+		assert_int_equal(cache_count(c), 2);
+		assert_true(found(c, "bad", 1));
+		assert_false(found(c, "bad", 2));
+		assert_true(found(c, "bad", 3));
+		/* A corrupt entry is not a torn tail: nothing is cut. */
+		put(c, "bad", 4);
+		assert_true(file_size(f->path) > s3);
+		assert_true(found(c, "bad", 4));
+		cache_close(c);
+	}
+	buf_release(&bad);
+	buf_release(&orig);
+}
+
+static void
+test_cache_wrong_embedded_key_ignored(void **state)
+{
+	struct fixture *f = *state;
+	unsigned char other[HASH_LEN];
+	struct cache *c;
+	struct buf b;
+	char *warning;
+	off_t s1;
+
+	c = open_ok(f, 0, NULL);
+	put(c, "emb", 1);
+	s1 = file_size(f->path);
+	put(c, "emb", 2);
+	put(c, "emb", 3);
+	cache_close(c);
+
+	/* Give entry 2's header another key; its value still says key 2. */
+	key_of("emb", 9, other);
+	buf_init(&b);
+	slurp(f->path, &b);
+	memcpy(b.p + s1 + 16, other, HASH_LEN);
+	spit(f->path, b.p, b.len);
+	buf_release(&b);
+
+	c = open_ok(f, 0, &warning);
+	assert_non_null(warning);
+	assert_non_null(strstr(warning, "1 corrupt entry"));
+	free(warning);
+	assert_int_equal(cache_count(c), 2);
+	assert_true(found(c, "emb", 1));
+	assert_false(found(c, "emb", 2));
+	assert_true(found(c, "emb", 3));
+	assert_false(found(c, "emb", 9));
+	cache_close(c);
+}
+
+static void
+test_cache_shrunk_file_resets(void **state)
+{
+	struct fixture *f = *state;
+	struct cache *c;
+	int i;
+
+	c = open_ok(f, 0, NULL);
+	for (i = 0; i < 5; i++)
+		put(c, "sh", i);
+	/* Not something SPEC 7 allows, but it must not confuse us. */
+	file_truncate(f->path, 0);
+	assert_false(found(c, "sh", 99));
+	assert_int_equal(cache_count(c), 0);
+	put(c, "sh", 7);
+	assert_true(found(c, "sh", 7));
+	assert_false(found(c, "sh", 1));
+	cache_close(c);
+}
+
+#define PER_WRITER 500
+
+/* A writer process: wait for the go byte, put its entries, exit 0. */
+static void
+writer(struct fixture *f, const char *tag, int go)
+{
+	unsigned char key[HASH_LEN];
+	struct cache *c;
+	struct diag d;
+	char b;
+	int i, bad = 0;
+
+	if (read(go, &b, 1) != 1)
+		_exit(2);
+	c = cache_open(f->dir, 0, NULL, &d);
+	if (c == NULL)
+		_exit(3);
+	for (i = 0; i < PER_WRITER; i++) {
+		json_t *v = value_of(tag, i);
+
+		key_of(tag, i, key);
+		if (cache_put(c, key, v, &d) != 0)
+			bad++;
+		json_decref(v);
+	}
+	cache_close(c);
+	_exit(bad ? 1 : 0);
+}
+
+static void
+test_cache_concurrent_writers(void **state)
+{
+	struct fixture *f = *state;
+	static const char *tags[2] = { "w0", "w1" };
+	struct cache *reader, *c;
+	char *warning;
+	pid_t pid[2];
+	int go[2], st[2], done[2] = { 0, 0 }, i, k, hits = 0, polls = 0;
+
+	/* A reader opened before any write. */
+	c = open_ok(f, 0, NULL);
+	cache_close(c);
+	reader = open_ok(f, CACHE_READONLY, NULL);
+	assert_int_equal(cache_count(reader), 0);
+
+	assert_int_equal(pipe(go), 0);
+	for (k = 0; k < 2; k++) {
+		pid[k] = fork();
+		assert_true(pid[k] >= 0);
+		if (pid[k] == 0) {
+			close(go[1]);
+			writer(f, tags[k], go[0]);
+		}
+	}
+	close(go[0]);
+	assert_int_equal(write(go[1], "gg", 2), 2);
+	close(go[1]);
+
+	/* Read while they write: every hit must be exact. */
+	while (!done[0] || !done[1]) {
+		for (k = 0; k < 2; k++)
+			if (!done[k] && waitpid(pid[k], &st[k], WNOHANG) ==
+			    pid[k])
+				done[k] = 1;
+		hits += found(reader, tags[polls % 2], polls % PER_WRITER);
+		polls++;
+	}
+	for (k = 0; k < 2; k++) {
+		assert_true(WIFEXITED(st[k]));
+		assert_int_equal(WEXITSTATUS(st[k]), 0);
+	}
+	print_message("%d polls, %d hits during the writes\n", polls, hits);
+
+	for (k = 0; k < 2; k++)
+		for (i = 0; i < PER_WRITER; i++)
+			assert_true(found(reader, tags[k], i));
+	assert_int_equal(cache_count(reader), 2 * PER_WRITER);
+	cache_close(reader);
+
+	c = open_ok(f, 0, &warning);
+	assert_null(warning);
+	assert_int_equal(cache_count(c), 2 * PER_WRITER);
+	cache_close(c);
+}
+
+static void
+test_cache_permission_warning(void **state)
+{
+	struct fixture *f = *state;
+	char v1[128], *warning;
+	struct cache *c;
+
+	snprintf(v1, sizeof(v1), "%s/v1", f->dir);
+	c = open_ok(f, 0, &warning);
+	assert_null(warning);
+	cache_close(c);
+
+	assert_int_equal(chmod(v1, 0750), 0);
+	c = open_ok(f, 0, &warning);
+	assert_non_null(warning);
+	assert_non_null(strstr(warning, "cache directory"));
+	assert_non_null(strstr(warning, "group or others"));
+	assert_null(strstr(warning, "cache file"));
+	free(warning);
+	cache_close(c);
+
+	assert_int_equal(chmod(v1, 0700), 0);
+	assert_int_equal(chmod(f->path, 0604), 0);
+	c = open_ok(f, CACHE_READONLY, &warning);
+	assert_non_null(warning);
+	assert_non_null(strstr(warning, "cache file"));
+	assert_null(strstr(warning, "cache directory"));
+	free(warning);
+	cache_close(c);
+
+	/* A NULL warning pointer is allowed. */
+	c = open_ok(f, 0, NULL);
+	cache_close(c);
+}
+
+static void
+test_cache_open_errors(void **state)
+{
+	struct fixture *f = *state;
+	char blocker[160];
+	struct diag d;
+	int fd;
+
+	cache_close(open_ok(f, 0, NULL));	/* creates DIR */
+	/* A parent of DIR/v1 is a file: nothing can be created. */
+	snprintf(blocker, sizeof(blocker), "%s/x", f->dir);
+	fd = open(blocker, O_WRONLY | O_CREAT, 0600);
+	assert_true(fd >= 0);
+	close(fd);
+	strcat(blocker, "/y");
+	diag_clear(&d);
+	assert_null(cache_open(blocker, 0, NULL, &d));
+	assert_int_equal(d.code, EX_CANTCREAT);
+	assert_null(cache_open("", 0, NULL, &d));
+}
+
+static void
+test_cache_default_dir(void **state)
+{
+	char *s;
+
+	setenv("JUDGEPIPE_CACHE", "/x/jp", 1);
+	setenv("XDG_CACHE_HOME", "/x/xdg", 1);
+	setenv("HOME", "/x/home", 1);
+	s = cache_default_dir();
+	assert_string_equal(s, "/x/jp");
+	free(s);
+	setenv("JUDGEPIPE_CACHE", "", 1);
+	s = cache_default_dir();
+	assert_string_equal(s, "/x/xdg/judgepipe");
+	free(s);
+	unsetenv("JUDGEPIPE_CACHE");
+	setenv("XDG_CACHE_HOME", "relative", 1);
+	s = cache_default_dir();
+	assert_string_equal(s, "/x/home/.cache/judgepipe");
+	free(s);
+	unsetenv("XDG_CACHE_HOME");
+	s = cache_default_dir();
+	assert_string_equal(s, "/x/home/.cache/judgepipe");
+	free(s);
+}
+
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		T(test_cache_put_get_roundtrip),
+		T(test_cache_duplicate_key_latest_wins),
+		T(test_cache_put_rejects_wrong_key),
+		T(test_cache_readonly_missing_is_empty),
+		T(test_cache_zstd_dc_prints_jsonl),
+		T(test_cache_torn_tail_ignored_and_cut),
+		T(test_cache_corrupt_entry_skipped),
+		T(test_cache_wrong_embedded_key_ignored),
+		T(test_cache_shrunk_file_resets),
+		T(test_cache_concurrent_writers),
+		T(test_cache_permission_warning),
+		T(test_cache_open_errors),
+		cmocka_unit_test(test_cache_default_dir),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
