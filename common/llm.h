@@ -80,7 +80,8 @@ struct llm_usage {
  * LLM_FAILED: error (a one-line reason without a key, e.g. "HTTP 429:
  * Rate limit reached" or "connection reset") and exit_code EX_UNAVAILABLE
  * (permanent: 4xx other than 408/409/429, unusable content, an --offline
- * miss, a Retry-After above 300 s) or EX_TEMPFAIL (retries exhausted).
+ * miss) or EX_TEMPFAIL (retries exhausted, or a server asking to wait more
+ * than 300 s).
  */
 struct llm_result {
 	enum llm_status status;
