@@ -283,6 +283,25 @@ llm_request_body(const struct apiconfig_entry *e,
 	json_decref(params);
 }
 
+void
+llm_answer_id(const char *hexkeys, size_t len, char out[23])
+{
+	static const char alphabet[] =
+	    "23456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
+	unsigned char h[HASH_LEN];
+	unsigned __int128 v = 0;
+	int i;
+
+	hash_sha256(hexkeys, len, h);
+	for (i = 0; i < 16; i++)
+		v = v << 8 | h[i];
+	for (i = 21; i >= 0; i--) {
+		out[i] = alphabet[(int)(v % 57)];
+		v /= 57;
+	}
+	out[22] = '\0';
+}
+
 /* Copy at most max bytes of s into dst as one printable line. */
 static void
 snippet(char *dst, size_t dstlen, const char *s, size_t n, size_t max)

@@ -212,6 +212,14 @@ void llm_request_body(const struct apiconfig_entry *e,
     const struct request_message *m, size_t n, double temperature,
     long long max_tokens, struct buf *body);
 
+/*
+ * The answer_id of SPEC 5.3 from the concatenated lower-case hex cache keys
+ * of all turns (len bytes): the first 16 bytes of their SHA-256 as a
+ * big-endian integer in shortuuid's base 57 alphabet, 22 digits padded
+ * with '2'.  out receives 22 characters and a NUL.
+ */
+void llm_answer_id(const char *hexkeys, size_t len, char out[23]);
+
 /* A parsed attempt (llm_response_parse). */
 struct llm_response {
 	char *text;			/* malloc'ed, NUL-terminated (ok) */

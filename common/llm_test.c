@@ -322,6 +322,23 @@ test_llm_backoff_ms(void **state)
 	assert_true(llm_backoff_ms(40, 1.0) == 60000);
 }
 
+/* Vectors computed with Python: hashlib + base 57 by hand (shortuuid). */
+static void
+test_llm_answer_id(void **state)
+{
+	const char *k1 =
+	    "4eeff111d1e9ed3f986819fc8264a047247408b08a123bb555fe6727d7fc1587";
+	char two[129], out[23];
+
+	llm_answer_id(k1, 64, out);
+	assert_string_equal(out, "9my4hBpjqg9ugamR5jmSTo");
+	snprintf(two, sizeof(two), "%s%064d", k1, 0);
+	llm_answer_id(two, 128, out);
+	assert_string_equal(out, "fQZ5fsE3WPmQa6aGcWrp88");
+	llm_answer_id("", 0, out);
+	assert_string_equal(out, "iX966VZmRU5DFEmhbA22Kh");
+}
+
 /* Offline, a cold call fails with 69 and opens no connection. */
 struct seen {
 	int n;
@@ -409,6 +426,7 @@ main(void)
 		cmocka_unit_test(test_llm_response_parse_unusable),
 		cmocka_unit_test(test_llm_retry_after_ms),
 		cmocka_unit_test(test_llm_backoff_ms),
+		cmocka_unit_test(test_llm_answer_id),
 		cmocka_unit_test(test_llm_run_offline_without_cache),
 		cmocka_unit_test(test_llm_run_refused_retries),
 	};

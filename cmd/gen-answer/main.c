@@ -156,29 +156,6 @@ flush_out(void)
 }
 
 /*
- * answer_id (SPEC 5.3): SHA-256 of the concatenated hex keys, first 16
- * bytes as a big-endian integer in shortuuid's base 57, 22 digits.
- */
-static void
-answer_id(const char *hexkeys, size_t len, char out[23])
-{
-	static const char alphabet[] =
-	    "23456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
-	unsigned char h[HASH_LEN];
-	unsigned __int128 v = 0;
-	int i;
-
-	hash_sha256(hexkeys, len, h);
-	for (i = 0; i < 16; i++)
-		v = v << 8 | h[i];
-	for (i = 21; i >= 0; i--) {
-		out[i] = alphabet[(int)(v % 57)];
-		v /= 57;
-	}
-	out[22] = '\0';
-}
-
-/*
  * Reading questions.
  */
 
@@ -469,7 +446,7 @@ finish_record(struct run *r, struct slot *s)
 	char aid[23];
 	size_t i;
 
-	answer_id(s->keys.p, s->keys.len, aid);
+	llm_answer_id(s->keys.p, s->keys.len, aid);
 	turns = json_array();
 	for (i = 0; i < s->n_turns; i++)
 		json_array_append_new(turns, json_pack("{s:s%}", "content",
