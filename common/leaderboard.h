@@ -1,0 +1,87 @@
+/* leaderboard.h: boards of SPEC 10: fits, bootstrap intervals, output. */
+#ifndef JUDGEPIPE_LEADERBOARD_H
+#define JUDGEPIPE_LEADERBOARD_H
+
+#include <stdint.h>
+
+#include "answerscan.h"
+#include "battles.h"
+#include "buf.h"
+#include "diag.h"
+#include "rng.h"
+
+enum lb_board {
+	LB_NO_CONTROL,
+	LB_STYLE,
+	LB_LENGTH,
+	LB_MARKDOWN,
+	LB_NBOARDS
+};
+
+enum lb_unit {
+	LB_QUESTION,		/* resample whole questions (default) */
+	LB_BATTLE,		/* resample expanded battle rows (upstream) */
+};
+
+struct lb_opts {
+	long num_rounds;
+	uint64_t seed;
+	enum lb_unit unit;
+	int reference_compat;	/* input order, unanchored no-control CIs */
+	int allow_missing_metadata;
+	int threads;		/* >= 1; results do not depend on it */
+	int weight;		/* for the JSON board record */
+	int first_game_only;	/* likewise */
+	struct rng_mt *mt;	/* --reference-compat: the process's stream */
+};
+
+struct lb_model {
+	char *name;
+	double score, q025, q975;	/* win rates in %, 2 decimals */
+	double elo, elo_q025, elo_q975;
+	long long avg_tokens;
+	unsigned long long n_battles;	/* expanded rows with the model */
+};
+
+struct lb_result {
+	enum lb_board board;
+	double anchor;		/* Elo of the baseline: 1000 or 1114 */
+	struct lb_model *models;	/* board order */
+	size_t nmodels;
+	int k;			/* style coefficients (0: no control) */
+	double coef[ANSWER_NELEM];
+	const char *coef_names[ANSWER_NELEM];
+	unsigned long long n_battles;
+	long rounds_used;	/* rounds with the baseline */
+	/* Problems found while building the board, for the caller to print. */
+	struct diag *errs;	/* EX_DATAERR: missing metadata */
+	size_t nerrs;
+	struct diag *warns;	/* code 0 */
+	size_t nwarns;
+};
+
+const char *lb_board_name(enum lb_board b);
+
+/*
+ * Compute one board from the battles (after battles_finish) and, for
+ * avg_tokens and the control boards, the answers (may be NULL).  Returns 0,
+ * or -1 with d set; res->errs then lists the battles without metadata.
+ * res must be zeroed; release it with lb_result_release.
+ */
+int lb_compute(const struct battle_set *bs, const struct answer_set *ans,
+    enum lb_board board, const struct lb_opts *o, struct lb_result *res,
+    struct diag *d);
+void lb_result_release(struct lb_result *r);
+
+/*
+ * Output (SPEC 10.8), appended to out.  table: heading adds the "# board"
+ * line used when several boards are printed.
+ */
+void lb_format_table(struct buf *out, const struct lb_result *r,
+    int show_elo, int heading);
+void lb_format_csv(struct buf *out, const struct lb_result *r,
+    const char *date);
+void lb_format_json(struct buf *out, const struct lb_result *r,
+    const struct lb_opts *o, const struct battle_set *bs, const char *date);
+
+#endif
