@@ -1,0 +1,88 @@
+# errors_test.sh: gen-judgment's diagnostics and exit statuses.
+. "$(dirname "$0")/../../scripts/testlib.sh"
+. "$(dirname "$0")/lib.sh"
+
+start_mock
+mock_api "$T/api.yaml"
+
+# Bad and unusable answers are reported and skipped; the rest is judged.
+(cd "$D" && "$GJ" -c "$TOP/configs/ko.yaml" --judge mock-judge \
+    --api-config "$T/api.yaml" --no-cache --questions questions.jsonl \
+    --questions extra-questions.jsonl --baseline-answers baseline.jsonl \
+    answers-bad.jsonl) >"$T/out" 2>"$T/err"
+check_eq "bad answers: exit 65" 65 $?
+cat >"$T/want" <<'W'
+gen-judgment: answers-bad.jsonl:4: invalid JSON: '[' or '{' expected near 'not'
+gen-judgment: answers-bad.jsonl:5: missing field 'model_id'
+gen-judgment: answers-bad.jsonl:6: choices[0].turns[0] has no string 'content'
+gen-judgment: answers-bad.jsonl:8: warning: duplicate answer of model 'm3' for question 'q2' (first at answers-bad.jsonl:7): the last one wins
+gen-judgment: answers-bad.jsonl:2: no baseline answer for question q6 (model m3)
+gen-judgment: answers-bad.jsonl:3: question q9 is not in --questions (model m3)
+gen-judgment: skipped 2 answers without a question or baseline answer
+gen-judgment: 4 requests (0 cache hits, 0 failed), prompt_tokens 2570, completion_tokens 114
+W
+check_files "bad answers: diagnostics" "$T/want" "$T/err"
+check_eq "bad answers: the good ones, in order" "q1 m3|q2 m3" \
+    "$(cut -d'"' -f4,8 "$T/out" | tr '"\n' ' |' | sed 's/|$//')"
+check "bad answers: the last duplicate wins" grep -q 'Second try, which wins' "$T/out"
+
+# A baseline file with another model's answers.
+judge --api-config "$T/api.yaml" --no-cache -q \
+    --baseline-answers "$D/answers.jsonl" "$D/answers.jsonl" \
+    >/dev/null 2>"$T/err"
+check_eq "foreign baseline: exit 65" 65 $?
+check "foreign baseline: message" grep -q "answers.jsonl:1: baseline answer of model 'm1', expected 'claude-3.7-sonnet'" "$T/err"
+
+# Configuration errors come before any request.
+n=$(log_lines "$MOCK_LOG")
+line=$(grep -n '^prompt_template' "$TOP/configs/ko.yaml" | cut -d: -f1)
+sed 's/{answer_2}/{model}/' "$TOP/configs/ko.yaml" >"$T/bad.yaml"
+"$GJ" -c "$T/bad.yaml" --api-config "$T/api.yaml" --questions "$D/questions.jsonl" \
+    --baseline-answers "$D/baseline.jsonl" "$D/answers.jsonl" 2>"$T/err"
+check_eq "unknown template field: exit 78" 78 $?
+check_eq "unknown template field: message" \
+    "gen-judgment: $T/bad.yaml:$line: prompt template: unknown field '{model}'" \
+    "$(cat "$T/err")"
+sed 's/{question_1}/{question_2}/' "$TOP/configs/ko.yaml" >"$T/q2.yaml"
+"$GJ" -c "$T/q2.yaml" --judge mock-judge --api-config "$T/api.yaml" \
+    --no-cache --questions "$D/questions.jsonl" \
+    --baseline-answers "$D/baseline.jsonl" "$D/answers.jsonl" 2>"$T/err"
+check_eq "template field without value: exit 78" 78 $?
+check "template field without value: message" grep -q \
+    "no value for field '{question_2}' (question q1, model m1)" "$T/err"
+judge --judge nope --api-config "$T/api.yaml" "$D/answers.jsonl" 2>"$T/err"
+check_eq "unknown judge entry: exit 78" 78 $?
+check "unknown judge entry: message" grep -q "no entry 'nope'" "$T/err"
+printf 'judge_model: x\nbaseline: false\n' >"$T/nobase.yaml"
+check_exit "baseline false: exit 78" 78 "$GJ" -c "$T/nobase.yaml" \
+    --questions "$D/questions.jsonl" --baseline-answers "$D/baseline.jsonl" \
+    "$D/answers.jsonl" 2>/dev/null
+check_eq "no request made" "$n" "$(log_lines "$MOCK_LOG")"
+
+judge --api-config "$T/api.yaml" --no-cache --questions "$T/none.jsonl" \
+    "$D/answers.jsonl" >"$T/out" 2>"$T/err"
+check_eq "missing questions file: exit 66" 66 $?
+check_eq "missing questions file: message" \
+    "gen-judgment: cannot open '$T/none.jsonl': No such file or directory" \
+    "$(cat "$T/err")"
+check_eq "missing questions file: nothing judged" "" "$(cat "$T/out")"
+check_exit "missing -c: exit 64" 64 "$GJ" --questions "$D/questions.jsonl" \
+    --baseline-answers "$D/baseline.jsonl" 2>/dev/null
+check_exit "bad --shard: exit 64" 64 judge --shard 3/2 2>/dev/null
+check_exit "bad --parallel: exit 64" 64 judge --parallel 0 2>/dev/null
+check_exit "--offline --no-cache: exit 64" 64 judge --offline --no-cache \
+    2>/dev/null
+check_exit "bad option: exit 64" 64 judge --bogus 2>/dev/null
+"$GJ" --help >"$T/help"
+check_eq "--help: exit 0" 0 $?
+check "--help: usage" grep -q '^usage: gen-judgment \[-hq\] -c judge-config' "$T/help"
+check_eq "--version" "gen-judgment (judgepipe) 0.1.0" "$("$GJ" --version)"
+# The usage line is the manual's SYNOPSIS (STYLE: usage = manual).
+if command -v man >/dev/null 2>&1; then
+	syn=$(MANWIDTH=1000 man -l "$TOP/man/gen-judgment.1" 2>/dev/null |
+	    sed -n '/^SYNOPSIS/{n;p;}' | sed 's/^ *//')
+	check_eq "usage = SYNOPSIS" "usage: $syn" "$("$GJ" --help)"
+else
+	skip "usage = SYNOPSIS (no man)"
+fi
+done_testing
