@@ -615,10 +615,8 @@ add_answer(struct judge *j, enum kind kind, struct judge_answer *a,
 		return 0;
 	case KIND_REFERENCE:
 		if (!is_ref_model(j->jc, a->model)) {
-			note(j, 0, file, line, "answer of model '%s' is not of "
-			    "a ref_model: ignored", a->model);
 			judge_answer_release(a);
-			return 0;
+			return -1;	/* counted by the caller */
 		}
 		pair_key(k, a->model, a->question_id, a->question_id_len);
 		store_answer(&j->refs, &j->n_refs, &j->r_index, k->p, k->len,
@@ -650,6 +648,7 @@ read_file(struct judge *j, const char *path, enum kind kind)
 	const char *file;
 	json_t *rec;
 	long line;
+	size_t ignored = 0;
 	int rc = 0, st;
 
 	diag_clear(&d);
@@ -671,9 +670,15 @@ read_file(struct judge *j, const char *path, enum kind kind)
 
 				st = judge_answer_parse(rec, &a, file, line,
 				    &d);
-				if (st == 0)
-					rc = diag_worse(rc, add_answer(j, kind,
-					    &a, file, line));
+				if (st == 0) {
+					int added = add_answer(j, kind, &a,
+					    file, line);
+
+					if (added == -1)
+						ignored++;
+					else
+						rc = diag_worse(rc, added);
+				}
 			}
 			json_decref(rec);
 		}
@@ -682,6 +687,9 @@ read_file(struct judge *j, const char *path, enum kind kind)
 			diag_clear(&d);
 		}
 	}
+	if (ignored > 0)
+		note(j, 0, file, 0, "ignored %zu answers of models not in "
+		    "ref_model", ignored);
 	jsonl_free(r);
 	return rc;
 }
