@@ -1,0 +1,582 @@
+/* show-result: judgments and votes to leaderboards with bootstrap CIs. */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "answerscan.h"
+#include "battles.h"
+#include "buf.h"
+#include "diag.h"
+#include "jsonl.h"
+#include "leaderboard.h"
+#include "rng.h"
+#include "tokenizer.h"
+
+#define PROG "show-result"
+#define MAX_DUPS 10
+
+enum format { FMT_TABLE, FMT_CSV, FMT_JSON };
+
+struct opts {
+	struct battle_opts bo;
+	struct lb_opts lo;
+	int boards[LB_NBOARDS];	/* which boards, in order */
+	int nboards;
+	enum format format;
+	int show_elo;
+	const char *outdir;
+	char date[16];
+	char **answers;
+	size_t nanswers;
+	char **files;
+	int nfiles;
+};
+
+/* Counts tokens with the cl100k encoder, loaded on first use. */
+struct tokctx {
+	struct tok_encoder *enc;
+	struct diag d;
+	int failed;
+};
+
+static void parse_args(int, char **, struct opts *);
+static int read_judgments(const struct opts *, struct battle_set *);
+static int read_answers(const struct opts *, struct answer_set *,
+    struct tokctx *);
+static int write_outputs(const struct opts *, struct lb_result *,
+    const struct battle_set *);
+static void usage(FILE *, int) __attribute__((noreturn));
+
+static void
+print_notes(const struct diag *v, size_t n, int warn)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (warn)
+			diag_warn(PROG, v[i].file, v[i].line, "%s", v[i].msg);
+		else
+			diag_error(PROG, v[i].file, v[i].line, "%s", v[i].msg);
+	}
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct lb_result res[LB_NBOARDS];
+	struct answer_set *ans = NULL;
+	struct battle_set *bs;
+	struct tokctx tc;
+	struct rng_mt mt;
+	struct opts o;
+	struct diag d;
+	int rc, st, i, done = 0;
+
+	parse_args(argc, argv, &o);
+	memset(res, 0, sizeof(res));
+	memset(&tc, 0, sizeof(tc));
+	diag_clear(&d);
+	if (o.lo.reference_compat) {
+		rng_mt_seed(&mt, (uint32_t)o.lo.seed);
+		o.lo.mt = &mt;
+	}
+	bs = battles_new(&o.bo);
+	rc = read_judgments(&o, bs);
+	if (rc != 0 && rc != EX_DATAERR)
+		goto out;
+	if (o.nanswers > 0) {
+		ans = answerscan_set_new();
+		rc = diag_worse(rc, read_answers(&o, ans, &tc));
+		if (rc != 0 && rc != EX_DATAERR)
+			goto out;
+	}
+	if (battles_finish(bs, &d) == -1) {
+		rc = diag_worse(rc, diag_print(PROG, &d));
+		goto out;
+	}
+	if (bs->dropped_games > 0)
+		diag_warn(PROG, NULL, 0, "%llu games without a valid verdict "
+		    "dropped", bs->dropped_games);
+	if (bs->extra_games > 0)
+		diag_warn(PROG, NULL, 0, "%llu games beyond the second "
+		    "ignored", bs->extra_games);
+	if (bs->self_votes > 0)
+		diag_warn(PROG, NULL, 0, "%llu votes of a model against "
+		    "itself dropped", bs->self_votes);
+	for (i = 0; i < o.nboards; i++, done++) {
+		st = lb_compute(bs, ans, o.boards[i], &o.lo, &res[i], &d);
+		print_notes(res[i].warns, res[i].nwarns, 1);
+		if (st == -1) {
+			print_notes(res[i].errs, res[i].nerrs, 0);
+			rc = diag_worse(rc, diag_print(PROG, &d));
+			done++;
+			goto out;
+		}
+	}
+	rc = diag_worse(rc, write_outputs(&o, res, bs));
+out:
+	for (i = 0; i < done; i++)
+		lb_result_release(&res[i]);
+	battles_free(bs);
+	answerscan_set_free(ans);
+	tok_free(tc.enc);
+	for (size_t k = 0; k < o.nanswers; k++)
+		free(o.answers[k]);
+	free(o.answers);
+	return rc;
+}
+
+/* Read every judgment or vote record; bad records are reported, skipped. */
+static int
+read_judgments(const struct opts *o, struct battle_set *bs)
+{
+	int i, rc = 0, n = o->nfiles > 0 ? o->nfiles : 1;
+
+	for (i = 0; i < n; i++) {
+		const char *path = o->nfiles > 0 ? o->files[i] : "-";
+		struct jsonl_reader *r;
+		struct diag d;
+		json_t *rec;
+		uint32_t fi;
+		long line;
+		int st;
+
+		diag_clear(&d);
+		if ((r = jsonl_open(path, &d)) == NULL)
+			return diag_worse(rc, diag_print(PROG, &d));
+		fi = battles_add_file(bs, jsonl_name(r));
+		while ((st = jsonl_read(r, &rec, &line, &d)) != 0) {
+			if (st == 1) {
+				st = battles_add(bs, rec, fi, line, &d);
+				json_decref(rec);
+			}
+			if (st == -1) {
+				rc = diag_worse(rc, diag_print(PROG, &d));
+				diag_clear(&d);
+			}
+		}
+		jsonl_free(r);
+	}
+	return rc;
+}
+
+static long long
+count_tokens(void *arg, const char *text, size_t len)
+{
+	struct tokctx *tc = arg;
+
+	if (tc->enc == NULL && !tc->failed) {
+		tc->enc = tok_load(NULL, &tc->d);
+		tc->failed = tc->enc == NULL;
+	}
+	if (tc->enc == NULL)
+		return -1;
+	return (long long)tok_count(tc->enc, text, len);
+}
+
+static int
+read_answers(const struct opts *o, struct answer_set *ans, struct tokctx *tc)
+{
+	struct answer_file *files;
+	struct diag d, dups[MAX_DUPS];
+	char **paths = NULL;
+	size_t n = 0, i, ndups;
+	int rc = 0;
+
+	diag_clear(&d);
+	for (i = 0; i < o->nanswers; i++)
+		if (answerscan_expand(o->answers[i], &paths, &n, &d) == -1) {
+			rc = diag_print(PROG, &d);
+			goto out;
+		}
+	files = xcalloc(n ? n : 1, sizeof(*files));
+	answerscan_load(paths, n, o->lo.threads, files);
+	for (i = 0; i < n; i++) {
+		if (files[i].fatal.code != 0)
+			rc = diag_worse(rc, diag_print(PROG, &files[i].fatal));
+		print_notes(files[i].errs, files[i].nerrs, 0);
+		if (files[i].nerrs > 0)
+			rc = diag_worse(rc, EX_DATAERR);
+		answerscan_set_add(ans, &files[i]);
+		answerscan_file_release(&files[i]);
+	}
+	free(files);
+	if (rc != 0 && rc != EX_DATAERR)
+		goto out;
+	if (answerscan_set_finish(ans, count_tokens, tc, dups, MAX_DUPS,
+	    &ndups, &d) == -1) {
+		rc = diag_worse(rc, diag_print(PROG, tc->failed ? &tc->d : &d));
+		goto out;
+	}
+	for (i = 0; i < ndups && i < MAX_DUPS; i++)
+		diag_warn(PROG, dups[i].file, dups[i].line, "%s", dups[i].msg);
+	if (ndups > MAX_DUPS)
+		diag_warn(PROG, NULL, 0, "%zu duplicate answers in all "
+		    "(the last of each wins)", ndups);
+out:
+	for (i = 0; i < n; i++)
+		free(paths[i]);
+	free(paths);
+	return rc;
+}
+
+/* Write buf to stdout; a closed pipe ends the process as cat(1) would. */
+static int
+write_stdout(const struct buf *b)
+{
+	if (fwrite(b->p, 1, b->len, stdout) == b->len && fflush(stdout) == 0)
+		return 0;
+	if (errno == EPIPE) {
+		signal(SIGPIPE, SIG_DFL);
+		raise(SIGPIPE);
+	}
+	diag_error(PROG, NULL, 0, "write error: %s", strerror(errno));
+	return EX_IOERR;
+}
+
+/* Write every CSV to a temporary file, then rename them all. */
+static int
+write_csvs(const struct opts *o, struct lb_result *res)
+{
+	char *tmp[LB_NBOARDS], *dst[LB_NBOARDS];
+	mode_t mask = umask(0);
+	int i, made = 0, rc = 0;
+
+	umask(mask);
+	if (mkdir(o->outdir, 0777) == -1 && errno != EEXIST) {
+		diag_error(PROG, NULL, 0, "cannot create '%s': %s", o->outdir,
+		    strerror(errno));
+		return EX_CANTCREAT;
+	}
+	for (i = 0; i < o->nboards && rc == 0; i++, made++) {
+		struct buf b, p;
+		int fd;
+
+		buf_init(&p);
+		buf_printf(&p, "%s/%s.csv", o->outdir,
+		    lb_board_name(res[i].board));
+		dst[i] = buf_detach(&p, NULL);
+		buf_printf(&p, "%s/.%s.csv.XXXXXX", o->outdir,
+		    lb_board_name(res[i].board));
+		tmp[i] = buf_detach(&p, NULL);
+		if ((fd = mkstemp(tmp[i])) == -1) {
+			diag_error(PROG, NULL, 0, "cannot create '%s': %s",
+			    tmp[i], strerror(errno));
+			free(tmp[i]);
+			tmp[i] = NULL;
+			rc = EX_CANTCREAT;
+			break;
+		}
+		buf_init(&b);
+		lb_format_csv(&b, &res[i], o->date);
+		if (fchmod(fd, 0666 & ~mask) == -1 ||
+		    write(fd, b.p, b.len) != (ssize_t)b.len ||
+		    close(fd) == -1) {
+			diag_error(PROG, NULL, 0, "cannot write '%s': %s",
+			    tmp[i], strerror(errno));
+			rc = EX_IOERR;
+		}
+		buf_release(&b);
+	}
+	for (i = 0; i < made; i++) {
+		if (rc == 0 && tmp[i] != NULL && rename(tmp[i], dst[i]) == -1) {
+			diag_error(PROG, NULL, 0, "cannot rename '%s' to '%s': "
+			    "%s", tmp[i], dst[i], strerror(errno));
+			rc = EX_CANTCREAT;
+		}
+		if (rc != 0 && tmp[i] != NULL)
+			unlink(tmp[i]);
+		free(tmp[i]);
+		free(dst[i]);
+	}
+	return rc;
+}
+
+static int
+write_outputs(const struct opts *o, struct lb_result *res,
+    const struct battle_set *bs)
+{
+	struct buf b;
+	int i, rc = 0;
+
+	if (o->outdir != NULL && (rc = write_csvs(o, res)) != 0)
+		return rc;
+	buf_init(&b);
+	for (i = 0; i < o->nboards; i++) {
+		if (o->format == FMT_TABLE)
+			lb_format_table(&b, &res[i], o->show_elo,
+			    o->nboards > 1);
+		else if (o->format == FMT_CSV)
+			lb_format_csv(&b, &res[i], o->date);
+		else
+			lb_format_json(&b, &res[i], &o->lo, bs, o->date);
+	}
+	rc = write_stdout(&b);
+	buf_release(&b);
+	return rc;
+}
+
+static long long
+number(const char *opt, const char *arg, long long min, long long max)
+{
+	char *end;
+	long long v;
+
+	errno = 0;
+	v = strtoll(arg, &end, 10);
+	if (errno != 0 || end == arg || *end != '\0' || v < min || v > max) {
+		diag_error(PROG, NULL, 0, "%s: invalid value '%s' (want an "
+		    "integer from %lld to %lld)", opt, arg, min, max);
+		usage(stderr, EX_USAGE);
+	}
+	return v;
+}
+
+static int
+valid_date(const char *s)
+{
+	int i;
+
+	if (strlen(s) != 10)
+		return 0;
+	for (i = 0; i < 10; i++)
+		if ((i == 4 || i == 7) ? s[i] != '-' : (s[i] < '0' ||
+		    s[i] > '9'))
+			return 0;
+	return 1;
+}
+
+/* Worker threads: JUDGEPIPE_THREADS, else the CPUs this process may use. */
+static int
+thread_count(void)
+{
+	const char *env = getenv("JUDGEPIPE_THREADS");
+	cpu_set_t set;
+	int n = 1;
+
+	if (env != NULL && *env != '\0') {
+		n = atoi(env);
+		return n < 1 ? 1 : n > 64 ? 64 : n;
+	}
+	if (sched_getaffinity(0, sizeof(set), &set) == 0)
+		n = CPU_COUNT(&set);
+	return n < 1 ? 1 : n > 64 ? 64 : n;
+}
+
+static void
+parse_args(int argc, char *argv[], struct opts *o)
+{
+	enum {
+		OPT_ALLOW = 256, OPT_ANSWERS, OPT_BASELINE, OPT_BOOTSTRAP,
+		OPT_CONTROL, OPT_DATE, OPT_FIRST, OPT_FORMAT, OPT_JUDGE,
+		OPT_ROUNDS, OPT_OUTDIR, OPT_COMPAT, OPT_SEED, OPT_SHOW_ELO,
+		OPT_VERSION, OPT_WEIGHT
+	};
+	static const struct option longopts[] = {
+		{ "allow-missing-metadata", no_argument, NULL, OPT_ALLOW },
+		{ "answers", required_argument, NULL, OPT_ANSWERS },
+		{ "baseline", required_argument, NULL, OPT_BASELINE },
+		{ "bootstrap", required_argument, NULL, OPT_BOOTSTRAP },
+		{ "control", required_argument, NULL, OPT_CONTROL },
+		{ "date", required_argument, NULL, OPT_DATE },
+		{ "first-game-only", no_argument, NULL, OPT_FIRST },
+		{ "format", required_argument, NULL, OPT_FORMAT },
+		{ "help", no_argument, NULL, 'h' },
+		{ "judge", required_argument, NULL, OPT_JUDGE },
+		{ "num-rounds", required_argument, NULL, OPT_ROUNDS },
+		{ "output-dir", required_argument, NULL, OPT_OUTDIR },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "reference-compat", no_argument, NULL, OPT_COMPAT },
+		{ "seed", required_argument, NULL, OPT_SEED },
+		{ "show-elo", no_argument, NULL, OPT_SHOW_ELO },
+		{ "version", no_argument, NULL, OPT_VERSION },
+		{ "weight", required_argument, NULL, OPT_WEIGHT },
+		{ NULL, 0, NULL, 0 }
+	};
+	int ch, have_unit = 0, have_rounds = 0, i, stdin_uses = 0;
+	char *end;
+
+	memset(o, 0, sizeof(*o));
+	o->bo.weight = 3;
+	o->lo.num_rounds = 1000;
+	o->lo.seed = 42;
+	o->lo.unit = LB_QUESTION;
+	o->boards[0] = LB_NO_CONTROL;
+	o->nboards = 1;
+	while ((ch = getopt_long(argc, argv, "hq", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'h':
+			usage(stdout, 0);
+		case 'q':
+			diag_set_quiet(1);
+			break;
+		case OPT_ALLOW:
+			o->lo.allow_missing_metadata = 1;
+			break;
+		case OPT_ANSWERS:
+			o->answers = xrealloc(o->answers, (o->nanswers + 1) *
+			    sizeof(*o->answers));
+			o->answers[o->nanswers++] = xstrdup(optarg);
+			break;
+		case OPT_BASELINE:
+			o->bo.baseline = optarg;
+			break;
+		case OPT_BOOTSTRAP:
+			if (strcmp(optarg, "question") == 0)
+				o->lo.unit = LB_QUESTION;
+			else if (strcmp(optarg, "battle") == 0)
+				o->lo.unit = LB_BATTLE;
+			else {
+				diag_error(PROG, NULL, 0, "--bootstrap: invalid "
+				    "value '%s' (want 'question' or 'battle')",
+				    optarg);
+				usage(stderr, EX_USAGE);
+			}
+			have_unit = 1;
+			break;
+		case OPT_CONTROL:
+			o->nboards = 1;
+			if (strcmp(optarg, "none") == 0)
+				o->boards[0] = LB_NO_CONTROL;
+			else if (strcmp(optarg, "style") == 0)
+				o->boards[0] = LB_STYLE;
+			else if (strcmp(optarg, "length") == 0)
+				o->boards[0] = LB_LENGTH;
+			else if (strcmp(optarg, "markdown") == 0)
+				o->boards[0] = LB_MARKDOWN;
+			else if (strcmp(optarg, "all") == 0) {
+				for (i = 0; i < LB_NBOARDS; i++)
+					o->boards[i] = i;
+				o->nboards = LB_NBOARDS;
+			} else {
+				diag_error(PROG, NULL, 0, "--control: invalid "
+				    "value '%s' (want none, style, length, "
+				    "markdown or all)", optarg);
+				usage(stderr, EX_USAGE);
+			}
+			break;
+		case OPT_DATE:
+			if (!valid_date(optarg)) {
+				diag_error(PROG, NULL, 0, "--date: invalid value "
+				    "'%s' (want YYYY-MM-DD)", optarg);
+				usage(stderr, EX_USAGE);
+			}
+			snprintf(o->date, sizeof(o->date), "%s", optarg);
+			break;
+		case OPT_FIRST:
+			o->bo.first_game_only = 1;
+			break;
+		case OPT_FORMAT:
+			if (strcmp(optarg, "table") == 0)
+				o->format = FMT_TABLE;
+			else if (strcmp(optarg, "csv") == 0)
+				o->format = FMT_CSV;
+			else if (strcmp(optarg, "json") == 0)
+				o->format = FMT_JSON;
+			else {
+				diag_error(PROG, NULL, 0, "--format: invalid "
+				    "value '%s' (want table, csv or json)",
+				    optarg);
+				usage(stderr, EX_USAGE);
+			}
+			break;
+		case OPT_JUDGE:
+			o->bo.judge = optarg;
+			break;
+		case OPT_ROUNDS:
+			o->lo.num_rounds = number("--num-rounds", optarg, 1,
+			    1000000);
+			have_rounds = 1;
+			break;
+		case OPT_OUTDIR:
+			o->outdir = optarg;
+			break;
+		case OPT_COMPAT:
+			o->lo.reference_compat = 1;
+			break;
+		case OPT_SEED:
+			errno = 0;
+			o->lo.seed = strtoull(optarg, &end, 10);
+			if (errno != 0 || end == optarg || *end != '\0' ||
+			    optarg[0] == '-') {
+				diag_error(PROG, NULL, 0, "--seed: invalid value "
+				    "'%s' (want an unsigned 64-bit integer)",
+				    optarg);
+				usage(stderr, EX_USAGE);
+			}
+			break;
+		case OPT_SHOW_ELO:
+			o->show_elo = 1;
+			break;
+		case OPT_VERSION:
+			printf("%s (judgepipe) %s\n", PROG, JUDGEPIPE_VERSION);
+			exit(0);
+		case OPT_WEIGHT:
+			o->bo.weight = (int)number("--weight", optarg, 1, 1000000);
+			break;
+		default:
+			usage(stderr, EX_USAGE);
+		}
+	}
+	o->files = argv + optind;
+	o->nfiles = argc - optind;
+	if (o->lo.reference_compat) {
+		if (!have_unit)
+			o->lo.unit = LB_BATTLE;
+		if (!have_rounds)
+			o->lo.num_rounds = 100;
+		if (o->lo.seed > UINT32_MAX) {
+			diag_error(PROG, NULL, 0, "--seed: numpy's legacy stream "
+			    "takes a seed below 2^32");
+			usage(stderr, EX_USAGE);
+		}
+	}
+	if (o->format == FMT_CSV && o->nboards > 1) {
+		diag_error(PROG, NULL, 0, "--format csv prints one board; use "
+		    "--output-dir for several");
+		usage(stderr, EX_USAGE);
+	}
+	for (i = 0; i < o->nfiles; i++)
+		stdin_uses += strcmp(o->files[i], "-") == 0;
+	stdin_uses += o->nfiles == 0;
+	for (size_t k = 0; k < o->nanswers; k++)
+		stdin_uses += strcmp(o->answers[k], "-") == 0;
+	if (stdin_uses > 1) {
+		diag_error(PROG, NULL, 0, "standard input can be read once "
+		    "only");
+		usage(stderr, EX_USAGE);
+	}
+	if (o->date[0] == '\0') {
+		time_t now = time(NULL);
+		struct tm tm;
+
+		localtime_r(&now, &tm);
+		strftime(o->date, sizeof(o->date), "%Y-%m-%d", &tm);
+	}
+	o->lo.threads = thread_count();
+	o->lo.weight = o->bo.weight;
+	o->lo.first_game_only = o->bo.first_game_only;
+}
+
+/* Usage on stdout for -h (exit 0), on stderr after a bad option. */
+static void
+usage(FILE *f, int code)
+{
+	fprintf(f, "usage: %s [-hq] [--allow-missing-metadata] "
+	    "[--answers path] [--baseline model] [--bootstrap question|battle] "
+	    "[--control none|style|length|markdown|all] [--date yyyy-mm-dd] "
+	    "[--first-game-only] [--format table|csv|json] [--judge name] "
+	    "[--num-rounds n] [--output-dir dir] [--reference-compat] "
+	    "[--seed n] [--show-elo] [--version] [--weight n] [file ...]\n",
+	    PROG);
+	exit(code);
+}
