@@ -1,0 +1,63 @@
+/* mockserver.h: mock-llm's loopback HTTP/1.1 server (SPEC 11). */
+#ifndef JUDGEPIPE_MOCKSERVER_H
+#define JUDGEPIPE_MOCKSERVER_H
+
+#include <signal.h>
+
+#include "diag.h"
+#include "mockreply.h"
+
+/*
+ * A single-threaded epoll server: non-blocking sockets, keep-alive,
+ * pipelining, Content-Length bodies, delays as timers in the loop.  It
+ * never prints; failures come back as diags.
+ */
+
+struct mockserver_opts {
+	const char *bind;		/* loopback address; NULL: 127.0.0.1 */
+	int port;			/* 0: any free port */
+	const char *log_path;		/* JSONL request log, or NULL */
+	const char *require_key;	/* API key to require, or NULL */
+	unsigned long long max_requests;	/* 0: no limit */
+	double idle_exit_s;		/* 0: never */
+	const struct mockreply_config *reply;	/* borrowed */
+};
+
+struct mockserver;
+
+/*
+ * Check the address (a non-loopback one is EX_USAGE), raise the open-file
+ * soft limit to the hard limit, open the log, bind and listen.  Returns
+ * the server, or NULL with d filled.
+ */
+struct mockserver *mockserver_new(const struct mockserver_opts *o,
+    struct diag *d);
+
+/* The bound port, and "127.0.0.1:PORT" or "[::1]:PORT" (owned by s). */
+int mockserver_port(const struct mockserver *s);
+const char *mockserver_address(const struct mockserver *s);
+
+/*
+ * Write the port and a newline to path atomically (a temporary file in the
+ * same directory, then rename).  Returns 0, or -1 with d filled.
+ */
+int mockserver_write_port_file(const struct mockserver *s, const char *path,
+    struct diag *d);
+
+/*
+ * Serve until *stop becomes non-zero, --max-requests requests have been
+ * answered, or --idle-exit seconds pass without a request.  Signals that
+ * set *stop should be blocked by the caller; waitmask (may be NULL) is the
+ * mask used while waiting, so they are only delivered there.  Returns 0,
+ * or -1 with d filled on a system error.
+ */
+int mockserver_run(struct mockserver *s, volatile sig_atomic_t *stop,
+    const sigset_t *waitmask, struct diag *d);
+
+/* Number of requests answered so far (every request counts). */
+unsigned long long mockserver_requests(const struct mockserver *s);
+
+/* Close every socket and the log; NULL-safe. */
+void mockserver_free(struct mockserver *s);
+
+#endif
