@@ -12,7 +12,7 @@ top=$(pwd)
 pat=${1:-}
 pass=0 fail=0 skip=0
 failed=()
-logdir=$top/build/test-logs
+logdir=$top/build/test-logs${pat:+-${pat//\//_}}
 rm -rf "$logdir"
 mkdir -p "$logdir"
 
