@@ -104,14 +104,14 @@ main(int argc, char *argv[])
 		goto out;
 	}
 	if (bs->dropped_games > 0)
-		diag_warn(PROG, NULL, 0, "%llu games without a valid verdict "
-		    "dropped", bs->dropped_games);
+		diag_warn(PROG, NULL, 0, "games without a valid verdict "
+		    "dropped: %llu", bs->dropped_games);
 	if (bs->extra_games > 0)
-		diag_warn(PROG, NULL, 0, "%llu games beyond the second "
-		    "ignored", bs->extra_games);
+		diag_warn(PROG, NULL, 0, "games beyond the second ignored: "
+		    "%llu", bs->extra_games);
 	if (bs->self_votes > 0)
-		diag_warn(PROG, NULL, 0, "%llu votes of a model against "
-		    "itself dropped", bs->self_votes);
+		diag_warn(PROG, NULL, 0, "votes of a model against itself "
+		    "dropped: %llu", bs->self_votes);
 	for (i = 0; i < o.nboards; i++, done++) {
 		st = lb_compute(bs, ans, o.boards[i], &o.lo, &res[i], &d);
 		print_notes(res[i].warns, res[i].nwarns, 1);
@@ -412,7 +412,8 @@ parse_args(int argc, char *argv[], struct opts *o)
 	o->lo.unit = LB_QUESTION;
 	o->boards[0] = LB_NO_CONTROL;
 	o->nboards = 1;
-	while ((ch = getopt_long(argc, argv, "hq", longopts, NULL)) != -1) {
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, ":hq", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'h':
 			usage(stdout, 0);
@@ -523,7 +524,17 @@ parse_args(int argc, char *argv[], struct opts *o)
 		case OPT_WEIGHT:
 			o->bo.weight = (int)number("--weight", optarg, 1, 1000000);
 			break;
+		case ':':
+			diag_error(PROG, NULL, 0, "option '%s' needs an argument",
+			    argv[optind - 1]);
+			usage(stderr, EX_USAGE);
 		default:
+			if (optopt != 0)
+				diag_error(PROG, NULL, 0, "invalid option '-%c'",
+				    optopt);
+			else
+				diag_error(PROG, NULL, 0, "invalid option '%s'",
+				    argv[optind - 1]);
 			usage(stderr, EX_USAGE);
 		}
 	}
