@@ -281,7 +281,8 @@ decode_into(struct buf *b, const struct span *sp)
 			hex4(q + 2, end, &v);
 			if (v >= 0xD800 && v <= 0xDBFF) {
 				hex4(q + 8, end, &v2);
-				v = 0x10000 + ((v - 0xD800) << 10) + (v2 - 0xDC00);
+				v = 0x10000 + ((v - 0xD800) << 10) +
+				    (v2 - 0xDC00);
 				q += 6;
 			}
 			put_utf8(b, v);
@@ -755,7 +756,8 @@ msg_elem(void *ctx, struct scan *s, size_t idx, int depth)
 
 struct top {
 	struct span qid, model_id, uid, model;
-	int s_qid, s_model_id, s_uid, s_model;	/* 0 absent, 1 string, 2 other */
+	/* 0 absent, 1 a string, 2 another type */
+	int s_qid, s_model_id, s_uid, s_model;
 	struct turn turn;
 	struct meta conv, meta2;
 	struct msgs msgs;

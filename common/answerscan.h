@@ -1,4 +1,4 @@
-/* answerscan.h: lean reader of answer files for avg_tokens and style metadata. */
+/* answerscan.h: lean reader of answer files: avg_tokens and style metadata. */
 #ifndef JUDGEPIPE_ANSWERSCAN_H
 #define JUDGEPIPE_ANSWERSCAN_H
 
@@ -25,7 +25,7 @@ enum answer_elem {
 struct answer_rec {
 	char *model;		/* model_id (v2: model) */
 	char *question_id;	/* question_id (v2: uid) */
-	const char *file;	/* set by answerscan_set_add, owned by the set */
+	const char *file;	/* owned by the set (answerscan_set_add) */
 	long line;
 	size_t seq;		/* position in the set (input order) */
 	int has_token_len;	/* turn-level, conv_metadata or v2 metadata */

@@ -427,7 +427,8 @@ add_vote(struct battle_set *bs, const json_t *rec, uint32_t file, long line,
 	r->vote = 1;
 	if (cm != NULL) {
 		if (bs->nmetas + 2 > p->nmetas_cap) {
-			p->nmetas_cap = p->nmetas_cap ? 2 * p->nmetas_cap : 1024;
+			p->nmetas_cap = p->nmetas_cap ?
+			    2 * p->nmetas_cap : 1024;
 			bs->metas = xrealloc(bs->metas, p->nmetas_cap *
 			    sizeof(*bs->metas));
 		}

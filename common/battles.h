@@ -25,7 +25,7 @@ struct battle_row {
 	uint32_t a, b;		/* model ids */
 	uint32_t q;		/* question id, or BATTLE_NOQ */
 	uint32_t weight;
-	uint32_t meta;		/* votes: index into metas (a, b), else 0 */
+	uint32_t meta;		/* votes: index of a pair in metas */
 	uint32_t file;		/* input operand index */
 	long line;
 	uint8_t game;		/* 0: game 1, 1: game 2 */
@@ -56,7 +56,7 @@ struct battle_set {
 	struct battle_row *rows;	/* input order */
 	size_t nrows;
 	uint32_t *canon;	/* row indices in canonical order (D4) */
-	struct battle_meta *metas;	/* pairs: metas[2i] side a, [2i+1] b */
+	struct battle_meta *metas;	/* metas[2i] side a, [2i + 1] b */
 	size_t nmetas;
 	const char *baseline;
 	uint32_t base;		/* model id of the baseline */

@@ -248,7 +248,8 @@ bt_fit_mle(int p, int base, const struct bt_pair *pairs, size_t npairs,
 		for (;;) {
 			for (j = 0; j < p; j++)
 				if (w->var[j] >= 0)
-					beta[j] = w->x2[j] + step * w->d[w->var[j]];
+					beta[j] = w->x2[j] +
+					    step * w->d[w->var[j]];
 			lln = mle_eval(pairs, npairs, beta, w->var, m, NULL,
 			    NULL);
 			if (lln >= ll - 1e-12 * (1 + fabs(ll)) || step < 1e-12)

@@ -19,9 +19,9 @@ struct bt_pair {
 
 enum bt_state {
 	BT_FINITE,
-	BT_POS_INF,		/* beat, transitively, every rated opponent */
-	BT_NEG_INF,		/* lost, transitively, to every rated opponent */
-	BT_UNDEF,		/* absent, or not comparable with the baseline */
+	BT_POS_INF,		/* above every rated model */
+	BT_NEG_INF,		/* below every rated model */
+	BT_UNDEF,		/* absent, or not comparable */
 };
 
 /* Scratch space for fits of up to dim coefficients; one per thread. */

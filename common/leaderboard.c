@@ -263,7 +263,8 @@ cmp_cellkey(const void *pa, const void *pb, void *ctx)
 	if (cs->bd->k > 0) {
 		for (e = 0; e < cs->bd->k; e++) {
 			int el = cs->bd->elem[e];
-			long long u = cs->rm[x->row].a[el], v = cs->rm[y->row].a[el];
+			long long u = cs->rm[x->row].a[el];
+			long long v = cs->rm[y->row].a[el];
 
 			if (u != v)
 				return u < v ? -1 : 1;
@@ -332,8 +333,9 @@ board_build(struct board *bd, const struct battle_set *bs,
 		if (!seen[bs->base]) {
 			free(seen);
 			free(par);
-			diag_set(d, EX_DATAERR, NULL, 0, "%s: baseline '%s' has "
-			    "no battles", board_names[bd->id], bs->baseline);
+			diag_set(d, EX_DATAERR, NULL, 0, "%s: baseline '%s' "
+			    "has no battles", board_names[bd->id],
+			    bs->baseline);
 			goto out;
 		}
 		bd->p = 0;
@@ -433,8 +435,9 @@ board_build(struct board *bd, const struct battle_set *bs,
 			    bd->cb[c] != bd->cb[c - 1])
 				bd->pstart[bd->npairs++] = c;
 			for (e = 0; e < bd->k; e++) {
-				double x = (double)rm[keys[i].row].a[bd->elem[e]];
-				double y = (double)rm[keys[i].row].b[bd->elem[e]];
+				const struct rowmeta *m = &rm[keys[i].row];
+				double x = (double)m->a[bd->elem[e]];
+				double y = (double)m->b[bd->elem[e]];
 
 				bd->z[c * bd->k + e] = (x - y) / (x + y + 1);
 			}
@@ -674,7 +677,7 @@ fit_counts(const struct board *bd, struct scratch *sc, double *elo,
 
 				shift = log10((1 - q) / q);
 			} else {
-				/* lbfgs from zero: the minimum-norm solution. */
+				/* lbfgs from 0: the minimum-norm optimum. */
 				for (m = 0; m < bd->p; m++)
 					if (!isnan(elo[m])) {
 						shift += elo[m];
@@ -856,9 +859,9 @@ lb_compute(const struct battle_set *bs, const struct answer_set *ans,
 		memcpy(bd.state, sc.state, (size_t)bd.p);
 		for (m = 0; m < bd.p; m++)
 			if (bd.state[m] == BT_UNDEF)
-				add_warn(res, NULL, 0, "%s: the rating of '%s' is "
-				    "undetermined (omitted)", board_names[board],
-				    bs->models[bd.gid[m]]);
+				add_warn(res, NULL, 0, "%s: the rating of '%s' "
+				    "is undetermined (omitted)",
+				    board_names[board], bs->models[bd.gid[m]]);
 	} else {
 		fit_counts(&bd, &sc, full, 0, res->coef);
 		memcpy(bd.fit, sc.w, ((size_t)bd.p + bd.k) * sizeof(double));
@@ -908,8 +911,10 @@ lb_compute(const struct battle_set *bs, const struct answer_set *ans,
 		}
 		lm->score = jsonw_round(100 * bt_winrate(lm->elo,
 		    res->anchor), 2);
-		lm->q025 = jsonw_round(100 * bt_winrate(lm->elo_q025, bq025), 2);
-		lm->q975 = jsonw_round(100 * bt_winrate(lm->elo_q975, bq975), 2);
+		lm->q025 = jsonw_round(100 * bt_winrate(lm->elo_q025, bq025),
+		    2);
+		lm->q975 = jsonw_round(100 * bt_winrate(lm->elo_q975, bq975),
+		    2);
 	}
 	qsort(res->models, out, sizeof(*res->models), cmp_model);
 	free(v);
@@ -1165,7 +1170,8 @@ lb_format_json(struct buf *out, const struct lb_result *r,
 		json_object_set_new(j, "rating_q975", jnum(m->q975));
 		ci_string(&ci, m->score, m->q025, m->q975);
 		json_object_set_new(j, "CI", json_string(ci.p));
-		json_object_set_new(j, "avg_tokens", json_integer(m->avg_tokens));
+		json_object_set_new(j, "avg_tokens",
+		    json_integer(m->avg_tokens));
 		json_object_set_new(j, "elo_score", jnum(m->elo));
 		json_object_set_new(j, "elo_rating_q025", jnum(m->elo_q025));
 		json_object_set_new(j, "elo_rating_q975", jnum(m->elo_q975));

@@ -108,6 +108,34 @@ check "votes: Elos satisfy the score equations" awk -F, '
     END { for (m in e) if (r[m]^2 > 1e-14) { print m, r[m]; bad++ }
 	exit bad || e["x"] != 1000 }' "$T/votes.csv" "$D/votes.jsonl"
 
+# Votes carrying conv_metadata feed the control boards.
+awk '{ n++; sub(/}$/, sprintf(", \"conv_metadata\": {\"sum_assistant_a_tokens\": %d, \"sum_assistant_b_tokens\": %d, \"header_count_a\": {\"h1\": %d}, \"header_count_b\": 0, \"list_count_a\": %d, \"list_count_b\": %d, \"bold_count_a\": %d, \"bold_count_b\": {\"**\": 1, \"__\": %d}}}", 100 + n * 37 % 200, 150 + n * 11 % 90, n % 3, n % 4, n % 5, n % 2, n % 3)); print }' \
+    "$D/votes.jsonl" > "$T/vmeta.jsonl"
+"$SR" -q --baseline x --num-rounds 50 --control style "$T/vmeta.jsonl" \
+    > "$T/vstyle.txt"
+check_eq "votes with conv_metadata: style board" 5 "$(wc -l < "$T/vstyle.txt")"
+check "votes with conv_metadata: coefficients printed" \
+    grep -q "^Style Coefficients: {'sum_assistant_a_tokens': " "$T/vstyle.txt"
+check_eq "votes without conv_metadata: no style board (65)" 65 \
+    "$("$SR" -q --baseline x --num-rounds 5 --control style \
+    "$D/votes.jsonl" > /dev/null 2>&1; echo $?)"
+
+# Answers without any token_len: avg_tokens counts cl100k tokens.
+if [ -f "$TOP/data/tokenizer/cl100k_base.tiktoken" ]; then
+	printf '%s\n' '{"question_id": "q01", "model_id": "alpha", "choices": [{"index": 0, "turns": [{"content": "Hello world"}]}]}' \
+	    '{"question_id": "q02", "model_id": "alpha", "choices": [{"index": 0, "turns": [{"content": "<|endoftext|>"}]}]}' \
+	    > "$T/notok.jsonl"
+	run --num-rounds 5 --answers "$T/notok.jsonl" --format csv "$J" \
+	    > "$T/tok.csv"
+	check_eq "avg_tokens of answers without token_len: int((2 + 7) / 2)" \
+	    4.0 "$(grep '^alpha,' "$T/tok.csv" | cut -d, -f5)"
+	JUDGEPIPE_TOKENIZER=$T/none run --num-rounds 5 --answers \
+	    "$T/notok.jsonl" "$J" > /dev/null 2> "$T/tok.err"
+	check_eq "missing tokenizer file when one is needed: 66" 66 $?
+else
+	skip "avg_tokens by the tokenizer: no rank file"
+fi
+
 # Formats.
 run --num-rounds 50 "$J" > "$T/table.txt"
 check "table: upstream line format" grep -qE \

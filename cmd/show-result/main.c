@@ -341,6 +341,25 @@ number(const char *opt, const char *arg, long long min, long long max)
 	return v;
 }
 
+/* The index of arg in names (NULL-terminated); otherwise a usage error. */
+static int
+choice(const char *opt, const char *arg, const char *const *names)
+{
+	struct buf b;
+	int i;
+
+	for (i = 0; names[i] != NULL; i++)
+		if (strcmp(arg, names[i]) == 0)
+			return i;
+	buf_init(&b);
+	for (i = 0; names[i] != NULL; i++)
+		buf_printf(&b, "%s%s", i ? ", " : "", names[i]);
+	diag_error(PROG, NULL, 0, "%s: invalid value '%s' (want %s)", opt, arg,
+	    b.p);
+	buf_release(&b);
+	usage(stderr, EX_USAGE);
+}
+
 static int
 valid_date(const char *s)
 {
@@ -402,6 +421,11 @@ parse_args(int argc, char *argv[], struct opts *o)
 		{ "weight", required_argument, NULL, OPT_WEIGHT },
 		{ NULL, 0, NULL, 0 }
 	};
+	static const char *const units[] = { "question", "battle", NULL };
+	static const char *const controls[] = {
+		"none", "style", "length", "markdown", "all", NULL
+	};
+	static const char *const formats[] = { "table", "csv", "json", NULL };
 	int ch, have_unit = 0, have_rounds = 0, i, stdin_uses = 0;
 	char *end;
 
@@ -432,43 +456,21 @@ parse_args(int argc, char *argv[], struct opts *o)
 			o->bo.baseline = optarg;
 			break;
 		case OPT_BOOTSTRAP:
-			if (strcmp(optarg, "question") == 0)
-				o->lo.unit = LB_QUESTION;
-			else if (strcmp(optarg, "battle") == 0)
-				o->lo.unit = LB_BATTLE;
-			else {
-				diag_error(PROG, NULL, 0, "--bootstrap: invalid "
-				    "value '%s' (want 'question' or 'battle')",
-				    optarg);
-				usage(stderr, EX_USAGE);
-			}
+			/* The names follow enum lb_unit. */
+			o->lo.unit = choice("--bootstrap", optarg, units);
 			have_unit = 1;
 			break;
 		case OPT_CONTROL:
-			o->nboards = 1;
-			if (strcmp(optarg, "none") == 0)
-				o->boards[0] = LB_NO_CONTROL;
-			else if (strcmp(optarg, "style") == 0)
-				o->boards[0] = LB_STYLE;
-			else if (strcmp(optarg, "length") == 0)
-				o->boards[0] = LB_LENGTH;
-			else if (strcmp(optarg, "markdown") == 0)
-				o->boards[0] = LB_MARKDOWN;
-			else if (strcmp(optarg, "all") == 0) {
-				for (i = 0; i < LB_NBOARDS; i++)
-					o->boards[i] = i;
-				o->nboards = LB_NBOARDS;
-			} else {
-				diag_error(PROG, NULL, 0, "--control: invalid "
-				    "value '%s' (want none, style, length, "
-				    "markdown or all)", optarg);
-				usage(stderr, EX_USAGE);
-			}
+			/* "none" .. "markdown" follow enum lb_board. */
+			i = choice("--control", optarg, controls);
+			o->nboards = i == LB_NBOARDS ? LB_NBOARDS : 1;
+			for (int b = 0; b < o->nboards; b++)
+				o->boards[b] = i == LB_NBOARDS ? b : i;
 			break;
 		case OPT_DATE:
 			if (!valid_date(optarg)) {
-				diag_error(PROG, NULL, 0, "--date: invalid value "
-				    "'%s' (want YYYY-MM-DD)", optarg);
+				diag_error(PROG, NULL, 0, "--date: invalid "
+				    "value '%s' (want YYYY-MM-DD)", optarg);
 				usage(stderr, EX_USAGE);
 			}
 			snprintf(o->date, sizeof(o->date), "%s", optarg);
@@ -477,18 +479,7 @@ parse_args(int argc, char *argv[], struct opts *o)
 			o->bo.first_game_only = 1;
 			break;
 		case OPT_FORMAT:
-			if (strcmp(optarg, "table") == 0)
-				o->format = FMT_TABLE;
-			else if (strcmp(optarg, "csv") == 0)
-				o->format = FMT_CSV;
-			else if (strcmp(optarg, "json") == 0)
-				o->format = FMT_JSON;
-			else {
-				diag_error(PROG, NULL, 0, "--format: invalid "
-				    "value '%s' (want table, csv or json)",
-				    optarg);
-				usage(stderr, EX_USAGE);
-			}
+			o->format = choice("--format", optarg, formats);
 			break;
 		case OPT_JUDGE:
 			o->bo.judge = optarg;
@@ -509,9 +500,9 @@ parse_args(int argc, char *argv[], struct opts *o)
 			o->lo.seed = strtoull(optarg, &end, 10);
 			if (errno != 0 || end == optarg || *end != '\0' ||
 			    optarg[0] == '-') {
-				diag_error(PROG, NULL, 0, "--seed: invalid value "
-				    "'%s' (want an unsigned 64-bit integer)",
-				    optarg);
+				diag_error(PROG, NULL, 0, "--seed: invalid "
+				    "value '%s' (want an unsigned 64-bit "
+				    "integer)", optarg);
 				usage(stderr, EX_USAGE);
 			}
 			break;
@@ -522,19 +513,20 @@ parse_args(int argc, char *argv[], struct opts *o)
 			printf("%s (judgepipe) %s\n", PROG, JUDGEPIPE_VERSION);
 			exit(0);
 		case OPT_WEIGHT:
-			o->bo.weight = (int)number("--weight", optarg, 1, 1000000);
+			o->bo.weight = (int)number("--weight", optarg, 1,
+			    1000000);
 			break;
 		case ':':
-			diag_error(PROG, NULL, 0, "option '%s' needs an argument",
-			    argv[optind - 1]);
+			diag_error(PROG, NULL, 0, "option '%s' needs an "
+			    "argument", argv[optind - 1]);
 			usage(stderr, EX_USAGE);
 		default:
 			if (optopt != 0)
-				diag_error(PROG, NULL, 0, "invalid option '-%c'",
-				    optopt);
+				diag_error(PROG, NULL, 0, "invalid option "
+				    "'-%c'", optopt);
 			else
-				diag_error(PROG, NULL, 0, "invalid option '%s'",
-				    argv[optind - 1]);
+				diag_error(PROG, NULL, 0, "invalid option "
+				    "'%s'", argv[optind - 1]);
 			usage(stderr, EX_USAGE);
 		}
 	}
@@ -546,8 +538,8 @@ parse_args(int argc, char *argv[], struct opts *o)
 		if (!have_rounds)
 			o->lo.num_rounds = 100;
 		if (o->lo.seed > UINT32_MAX) {
-			diag_error(PROG, NULL, 0, "--seed: numpy's legacy stream "
-			    "takes a seed below 2^32");
+			diag_error(PROG, NULL, 0, "--seed: numpy's legacy "
+			    "stream takes a seed below 2^32");
 			usage(stderr, EX_USAGE);
 		}
 	}
