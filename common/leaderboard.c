@@ -299,7 +299,6 @@ board_build(struct board *bd, const struct battle_set *bs,
 	uint32_t *par, *qcl, *rowcell;
 	struct cellkey *keys;
 	struct cellsort cs;
-	double *dv = NULL;
 	int e, rc = -1;
 
 	memset(sel, 1, nr);
@@ -492,7 +491,6 @@ board_build(struct board *bd, const struct battle_set *bs,
 	}
 	free(rowcell);
 	free(keys);
-	free(dv);
 	rc = 0;
 out:
 	free(rm);
@@ -606,14 +604,15 @@ round_draws(const struct board *bd, enum lb_unit unit)
 
 /*
  * Fit the counts in sc; elo[0..p-1] gets the ratings (NaN: undefined).
- * Returns 0, or -1 when the baseline is absent.  unanchored: the
- * reference's no-control bootstrap (SPEC 10.7).
+ * Returns 0, -1 when the baseline is absent, -2 when the solver failed
+ * (then every rating is NaN).  unanchored: the reference's no-control
+ * bootstrap (SPEC 10.7).
  */
 static int
 fit_counts(const struct board *bd, struct scratch *sc, double *elo,
     int unanchored, double *coef)
 {
-	int m, it;
+	int m;
 	size_t i, c;
 
 	memset(sc->present, 0, (size_t)bd->p);
@@ -645,9 +644,9 @@ fit_counts(const struct board *bd, struct scratch *sc, double *elo,
 			}
 		}
 		memcpy(sc->w, bd->fit, (size_t)bd->p * sizeof(double));
-		it = bt_fit_mle(bd->p, bd->base, sc->pairs, bd->npairs, sc->w,
-		    sc->state, sc->ws);
-		(void)it;
+		if (bt_fit_mle(bd->p, bd->base, sc->pairs, bd->npairs, sc->w,
+		    sc->state, sc->ws) == -1)
+			return -2;
 		for (m = 0; m < bd->p; m++) {
 			if (!sc->present[m])
 				continue;
@@ -704,7 +703,8 @@ fit_counts(const struct board *bd, struct scratch *sc, double *elo,
 
 		memcpy(sc->w, bd->fit, ((size_t)bd->p + bd->k) *
 		    sizeof(double));
-		bt_fit_l2(&x, sc->n, sc->s, sc->w, sc->ws);
+		if (bt_fit_l2(&x, sc->n, sc->s, sc->w, sc->ws) == -1)
+			return -2;
 	}
 	for (m = 0; m < bd->p; m++)
 		if (sc->present[m])
@@ -722,7 +722,8 @@ struct boot {
 	long lo, hi;		/* rounds of this batch */
 	struct rng_mt *snaps;	/* MT state at the start of each round */
 	atomic_long next;
-	atomic_long discarded;
+	atomic_long discarded;	/* rounds without the baseline */
+	atomic_long failed;	/* rounds whose fit failed */
 };
 
 static void *
@@ -745,9 +746,15 @@ boot_worker(void *arg)
 			rng_xo_seed(&r.xo, b->o->seed, (uint64_t)bd->id,
 			    (uint64_t)i);
 		sample_counts(bd, b->o->unit, &r, &sc);
-		if (fit_counts(bd, &sc, elo, b->o->reference_compat &&
-		    bd->k == 0, NULL) == -1)
+		switch (fit_counts(bd, &sc, elo, b->o->reference_compat &&
+		    bd->k == 0, NULL)) {
+		case -1:
 			atomic_fetch_add(&b->discarded, 1);
+			break;
+		case -2:
+			atomic_fetch_add(&b->failed, 1);
+			break;
+		}
 	}
 	scratch_release(&sc);
 	return NULL;
@@ -772,8 +779,10 @@ run_batch(struct boot *b, int threads)
 		pthread_join(tid[i], NULL);
 }
 
+/* Run the rounds; *failed gets the rounds whose fit failed. */
 static long
-bootstrap(const struct board *bd, const struct lb_opts *o, double *elo)
+bootstrap(const struct board *bd, const struct lb_opts *o, double *elo,
+    long *failed)
 {
 	struct boot b;
 	long R = o->num_rounds, lo;
@@ -783,11 +792,13 @@ bootstrap(const struct board *bd, const struct lb_opts *o, double *elo)
 	b.o = o;
 	b.elo = elo;
 	atomic_init(&b.discarded, 0);
+	atomic_init(&b.failed, 0);
 	atomic_init(&b.next, 0);
 	if (o->mt == NULL) {
 		b.lo = 0;
 		b.hi = R;
 		run_batch(&b, o->threads);
+		*failed = atomic_load(&b.failed);
 		return atomic_load(&b.discarded);
 	}
 	/* One shared stream: save its state at each round, then fit. */
@@ -807,6 +818,7 @@ bootstrap(const struct board *bd, const struct lb_opts *o, double *elo)
 		run_batch(&b, o->threads);
 	}
 	free(b.snaps);
+	*failed = atomic_load(&b.failed);
 	return atomic_load(&b.discarded);
 }
 
@@ -831,9 +843,9 @@ lb_compute(const struct battle_set *bs, const struct answer_set *ans,
 	struct board bd;
 	struct scratch sc;
 	double *elo = NULL, *full, *v, bq025, bq975;
-	long R = o->num_rounds, r;
+	long R = o->num_rounds, r, failed;
 	size_t out = 0;
-	int m, e, rc = -1;
+	int m, e, st, rc = -1;
 
 	memset(&bd, 0, sizeof(bd));
 	bd.id = board;
@@ -854,7 +866,7 @@ lb_compute(const struct battle_set *bs, const struct answer_set *ans,
 	if (bd.k == 0) {
 		for (m = 0; m < bd.p; m++)
 			bd.fit[m] = 0;
-		fit_counts(&bd, &sc, full, 0, NULL);
+		st = fit_counts(&bd, &sc, full, 0, NULL);
 		memcpy(bd.fit, sc.w, (size_t)bd.p * sizeof(double));
 		memcpy(bd.state, sc.state, (size_t)bd.p);
 		for (m = 0; m < bd.p; m++)
@@ -863,16 +875,25 @@ lb_compute(const struct battle_set *bs, const struct answer_set *ans,
 				    "is undetermined (omitted)",
 				    board_names[board], bs->models[bd.gid[m]]);
 	} else {
-		fit_counts(&bd, &sc, full, 0, res->coef);
+		st = fit_counts(&bd, &sc, full, 0, res->coef);
 		memcpy(bd.fit, sc.w, ((size_t)bd.p + bd.k) * sizeof(double));
 	}
 	scratch_release(&sc);
+	if (st != 0) {
+		free(full);
+		diag_set(d, EX_SOFTWARE, NULL, 0, "%s: the fit failed",
+		    board_names[board]);
+		goto out;
+	}
 	elo = xmalloc(((size_t)R * bd.p + 1) * sizeof(double));
-	r = bootstrap(&bd, o, elo);
-	res->rounds_used = R - r;
+	r = bootstrap(&bd, o, elo, &failed);
+	res->rounds_used = R - r - failed;
 	if (r > 0)
 		add_warn(res, NULL, 0, "%s: %ld bootstrap rounds without the "
 		    "baseline were discarded", board_names[board], r);
+	if (failed > 0)
+		add_warn(res, NULL, 0, "%s: the fit failed in %ld bootstrap "
+		    "rounds (discarded)", board_names[board], failed);
 	/* Percentiles of the Elo columns, then win rates column by column. */
 	v = xmalloc(((size_t)R + 1) * sizeof(double));
 	res->models = xcalloc((size_t)bd.p + 1, sizeof(*res->models));
