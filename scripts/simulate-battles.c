@@ -163,7 +163,7 @@ int
 main(int argc, char *argv[])
 {
 	int models = 20, questions = 500, ch, m, q, g;
-	long long games = 0, ties = 0, strong = 0, same = 0, decided = 0;
+	long long games = 0, ties = 0, strong = 0, same = 0, pairs = 0;
 	const char *truthfile = NULL;
 	uint64_t s = 1;
 	double *eq;
@@ -190,7 +190,8 @@ main(int argc, char *argv[])
 		}
 	}
 	if (models < 2 || questions < 1) {
-		fprintf(stderr, "simulate-battles: need 2 models, 1 question\n");
+		fprintf(stderr, "simulate-battles: need 2 models and a "
+		    "question\n");
 		return 64;
 	}
 	seed(s);
@@ -222,18 +223,20 @@ main(int argc, char *argv[])
 				ties += b[g] == 0;
 				strong += b[g] == 2 || b[g] == -2;
 			}
-			decided++;
-			same += (b[0] > 0 && b[1] > 0) || (b[0] < 0 && b[1] < 0);
-			printf("{\"question_id\": \"q%04d\", \"model\": \"m%02d\", "
-			    "\"judge\": \"sim\", \"games\": [{\"score\": "
-			    "\"%s\"}, {\"score\": \"%s\"}]}\n", q, m,
+			pairs++;
+			same += (b[0] > 0 && b[1] > 0) ||
+			    (b[0] < 0 && b[1] < 0);
+			printf("{\"question_id\": \"q%04d\", \"model\": "
+			    "\"m%02d\", \"judge\": \"sim\", \"games\": "
+			    "[{\"score\": \"%s\"}, {\"score\": \"%s\"}]}\n",
+			    q, m,
 			    label[0][b[0] + 2], label[1][b[1] + 2]);
 		}
 	}
 	fprintf(stderr, "simulate-battles: %lld games, ties %.1f%%, strong "
 	    "%.1f%%, both games on the same side %.1f%%\n", games,
 	    100.0 * ties / games, 100.0 * strong / games,
-	    decided ? 100.0 * same / decided : 0);
+	    pairs ? 100.0 * same / pairs : 0);
 	if (tf != NULL)
 		fclose(tf);
 	free(eq);
