@@ -337,7 +337,6 @@ error_text(char *dst, size_t dstlen, long status, const char *body,
 	json_t *root = json_loadb(body, len, JSON_ALLOW_NUL, NULL);
 	const json_t *err, *msg = NULL;
 	char s[300];
-	size_t sl = 0;
 
 	s[0] = '\0';
 	if (root != NULL && json_is_object(root)) {
@@ -351,10 +350,10 @@ error_text(char *dst, size_t dstlen, long status, const char *body,
 		if (json_is_string(msg)) {
 			snippet(s, sizeof(s), json_string_value(msg),
 			    json_string_length(msg), 240);
-			sl = strlen(s);
 		}
 	}
-	if (sl == 0 && len > 0)
+	/* A page that is not JSON (a proxy's, say): quote its start. */
+	if (root == NULL && len > 0)
 		snippet(s, sizeof(s), body, len, 120);
 	json_decref(root);
 	if (s[0] != '\0')

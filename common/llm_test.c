@@ -1,4 +1,7 @@
 /* llm_test.c: request building, response parsing and delays of llm.h. */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -6,6 +9,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include <fcntl.h>
 #include <cmocka.h>
 
 #include "llm.h"
@@ -339,6 +347,372 @@ test_llm_answer_id(void **state)
 	assert_string_equal(out, "iX966VZmRU5DFEmhbA22Kh");
 }
 
+/*
+ * A canned HTTP/1.1 server in a child process, for the parts of the loop
+ * that mock-llm cannot provoke: response i of the script answers request
+ * i (the last one repeats), and every request is appended to a log file.
+ * It serves one connection at a time, so clients must use parallel 1.
+ */
+struct canned {
+	int status;
+	const char *headers;		/* extra header lines, "\r\n" each */
+	const char *body;
+};
+
+struct server {
+	pid_t pid;
+	int port;
+	char log[64];
+};
+
+static void
+serve(int lfd, const struct canned *script, size_t n, const char *log)
+{
+	size_t i = 0;
+	char buf[1 << 16];
+
+	for (;;) {
+		int fd = accept(lfd, NULL, NULL);
+		size_t have = 0;
+
+		if (fd == -1)
+			continue;
+		for (;;) {
+			char *end, *cl, out[4096];
+			size_t need, body = 0;
+			ssize_t r;
+			const struct canned *c;
+			FILE *f;
+
+			buf[have] = '\0';
+			end = strstr(buf, "\r\n\r\n");
+			if (end != NULL) {
+				cl = strcasestr(buf, "content-length:");
+				if (cl != NULL && cl < end)
+					body = strtoul(cl + 15, NULL, 10);
+				need = (size_t)(end - buf) + 4 + body;
+				if (have >= need) {
+					f = fopen(log, "a");
+					fwrite(buf, 1, need, f);
+					fputs("\n=====\n", f);
+					fclose(f);
+					c = &script[i < n ? i : n - 1];
+					i++;
+					r = snprintf(out, sizeof(out),
+					    "HTTP/1.1 %d X\r\nContent-Type: "
+					    "application/json\r\n%sContent-Length:"
+					    " %zu\r\n\r\n%s", c->status,
+					    c->headers, strlen(c->body), c->body);
+					if (write(fd, out, (size_t)r) != r)
+						break;
+					memmove(buf, buf + need, have - need);
+					have -= need;
+					continue;
+				}
+			}
+			r = read(fd, buf + have, sizeof(buf) - 1 - have);
+			if (r <= 0)
+				break;
+			have += (size_t)r;
+		}
+		close(fd);
+	}
+}
+
+static void
+server_start(struct server *s, const struct canned *script, size_t n)
+{
+	struct sockaddr_in a;
+	socklen_t al = sizeof(a);
+	int lfd = socket(AF_INET, SOCK_STREAM, 0);
+	static int seq;
+
+	memset(&a, 0, sizeof(a));
+	a.sin_family = AF_INET;
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	assert_int_equal(bind(lfd, (struct sockaddr *)&a, sizeof(a)), 0);
+	assert_int_equal(listen(lfd, 16), 0);
+	getsockname(lfd, (struct sockaddr *)&a, &al);
+	s->port = ntohs(a.sin_port);
+	snprintf(s->log, sizeof(s->log), "/tmp/llm_test.%d.%d", (int)getpid(),
+	    seq++);
+	unlink(s->log);
+	close(open(s->log, O_WRONLY | O_CREAT, 0600));
+	s->pid = fork();
+	assert_true(s->pid != -1);
+	if (s->pid == 0) {
+		serve(lfd, script, n, s->log);
+		_exit(0);
+	}
+	close(lfd);
+}
+
+/* Stop the server; returns its request log (free it). */
+static char *
+server_stop(struct server *s)
+{
+	FILE *f;
+	char *p;
+	long n;
+
+	kill(s->pid, SIGKILL);
+	waitpid(s->pid, NULL, 0);
+	f = fopen(s->log, "rb");
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	p = calloc(1, (size_t)n + 1);
+	assert_int_equal(fread(p, 1, (size_t)n, f), (size_t)n);
+	fclose(f);
+	unlink(s->log);
+	return p;
+}
+
+static int
+count(const char *hay, const char *needle)
+{
+	int n = 0;
+
+	while ((hay = strstr(hay, needle)) != NULL) {
+		n++;
+		hay += strlen(needle);
+	}
+	return n;
+}
+
+struct got {
+	int n;
+	enum llm_status status;
+	int attempts;
+	int code;
+	long http;
+	char text[256];
+	char error[256];
+};
+
+static void
+on_got(struct llm_client *c, const struct llm_result *r, void *user)
+{
+	struct got *g = user;
+
+	g->n++;
+	g->status = r->status;
+	g->attempts = r->attempts;
+	g->code = r->exit_code;
+	g->http = r->http_status;
+	snprintf(g->text, sizeof(g->text), "%s", r->text ? r->text : "");
+	snprintf(g->error, sizeof(g->error), "%s", r->error ? r->error : "");
+}
+
+static double
+now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Run calls (n_calls times the message "hi") against entry yaml. */
+static void
+run_calls(const char *yaml, int n_calls, struct got *g)
+{
+	struct apiconfig_entry *e = entry(yaml);
+	struct llm_options o = { 0 };
+	struct llm_client *c;
+	struct request_message m[1] = { { "user", NULL, 0 } };
+	struct llm_call call = { m, 1, 0.0, 16, on_got, NULL };
+	struct diag d;
+	char text[32];
+	int i;
+
+	c = llm_client_new(e, &o, &d);
+	assert_non_null(c);
+	for (i = 0; i < n_calls; i++) {
+		snprintf(text, sizeof(text), "hi %d", i);
+		m[0].content = text;
+		m[0].len = strlen(text);
+		call.user = &g[i];
+		assert_int_equal(llm_submit(c, &call, NULL, &d), 0);
+	}
+	assert_int_equal(llm_run(c, &d), 0);
+	llm_client_free(c);
+	apiconfig_entry_free(e);
+}
+
+#define OK_OPENAI "{\"choices\": [{\"message\": {\"content\": \"fine\"}, " \
+	"\"finish_reason\": \"stop\"}]}"
+#define OK_ANTHROPIC "{\"content\": [{\"type\": \"text\", \"text\": " \
+	"\"fine\"}], \"stop_reason\": \"end_turn\", \"usage\": " \
+	"{\"input_tokens\": 3, \"output_tokens\": 1}}"
+
+static char *
+yaml_for(int port, const char *more)
+{
+	static char y[1024];
+
+	snprintf(y, sizeof(y), "m:\n  endpoints:\n"
+	    "    - {api_base: 'http://127.0.0.1:%d/v1', api_key: sk-canned}\n"
+	    "  max_retries: 3\n%s", port, more);
+	return y;
+}
+
+/* x-should-retry overrides the status: false stops a 500, true retries a
+ * 400. */
+static void
+test_llm_run_x_should_retry(void **state)
+{
+	static const struct canned no[] = {
+		{ 500, "x-should-retry: false\r\n", "{}" },
+		{ 200, "", OK_OPENAI },
+	};
+	static const struct canned yes[] = {
+		{ 400, "X-Should-Retry: true\r\nretry-after-ms: 10\r\n",
+		    "{\"error\": {\"message\": \"try again\"}}" },
+		{ 200, "", OK_OPENAI },
+	};
+	struct server s;
+	struct got g = { 0 };
+	char *log;
+
+	server_start(&s, no, 2);
+	run_calls(yaml_for(s.port, ""), 1, &g);
+	free(server_stop(&s));
+	assert_int_equal(g.status, LLM_FAILED);
+	assert_int_equal(g.attempts, 1);
+	assert_int_equal(g.http, 500);
+	assert_int_equal(g.code, EX_UNAVAILABLE);
+	assert_string_equal(g.error, "HTTP 500");
+
+	memset(&g, 0, sizeof(g));
+	server_start(&s, yes, 2);
+	run_calls(yaml_for(s.port, ""), 1, &g);
+	log = server_stop(&s);
+	assert_int_equal(g.status, LLM_OK);
+	assert_int_equal(g.attempts, 2);
+	assert_string_equal(g.text, "fine");
+	/* What was sent: the OpenAI request, once per attempt. */
+	assert_int_equal(count(log, "POST /v1/chat/completions HTTP/1.1\r\n"),
+	    2);
+	assert_int_equal(count(log, "Authorization: Bearer sk-canned\r\n"), 2);
+	assert_int_equal(count(log, "Content-Type: application/json\r\n"), 2);
+	assert_int_equal(count(log, "Expect"), 0);
+	assert_int_equal(count(log, "\r\n\r\n{\"model\":\"m\",\"messages\":"
+	    "[{\"role\":\"user\",\"content\":\"hi 0\"}],\"temperature\":0.0,"
+	    "\"max_tokens\":16}"), 2);
+	free(log);
+}
+
+/* Anthropic: path, headers, body; all text blocks joined. */
+static void
+test_llm_run_anthropic(void **state)
+{
+	static const struct canned ok[] = { { 200, "", OK_ANTHROPIC } };
+	struct server s;
+	struct got g = { 0 };
+	char y[512], *log;
+
+	server_start(&s, ok, 1);
+	snprintf(y, sizeof(y), "m:\n  api_type: anthropic\n  endpoints:\n"
+	    "    - {api_base: 'http://127.0.0.1:%d', api_key: ak-canned}\n",
+	    s.port);
+	run_calls(y, 1, &g);
+	log = server_stop(&s);
+	assert_int_equal(g.status, LLM_OK);
+	assert_string_equal(g.text, "fine");
+	assert_int_equal(count(log, "POST /v1/messages HTTP/1.1\r\n"), 1);
+	assert_int_equal(count(log, "x-api-key: ak-canned\r\n"), 1);
+	assert_int_equal(count(log, "anthropic-version: 2023-06-01\r\n"), 1);
+	assert_int_equal(count(log, "Authorization"), 0);
+	assert_int_equal(count(log, "\r\n\r\n{\"model\":\"m\",\"max_tokens\":16,"
+	    "\"temperature\":0.0,\"messages\":[{\"role\":\"user\","
+	    "\"content\":\"hi 0\"}]}"), 1);
+	free(log);
+}
+
+/* Attempt a of a request goes to endpoint (k + a) mod E. */
+static void
+test_llm_run_endpoint_rotation(void **state)
+{
+	static const struct canned first_fails[] = {
+		{ 503, "", "{}" },
+		{ 200, "", OK_OPENAI },
+	};
+	struct server a, b;
+	struct got g = { 0 };
+	char y[512], *la, *lb;
+
+	server_start(&a, first_fails, 2);
+	server_start(&b, first_fails, 2);
+	snprintf(y, sizeof(y), "m:\n  endpoints:\n"
+	    "    - {api_base: 'http://127.0.0.1:%d/v1'}\n"
+	    "    - {api_base: 'http://127.0.0.1:%d/v1'}\n"
+	    "  max_retries: 1\n", a.port, b.port);
+	run_calls(y, 1, &g);
+	la = server_stop(&a);
+	lb = server_stop(&b);
+	/* Each endpoint got one attempt, so each answered 503: failed. */
+	assert_int_equal(g.status, LLM_FAILED);
+	assert_int_equal(g.code, EX_TEMPFAIL);
+	assert_int_equal(g.attempts, 2);
+	assert_int_equal(count(la, "POST "), 1);
+	assert_int_equal(count(lb, "POST "), 1);
+	free(la);
+	free(lb);
+}
+
+/* retry-after-ms is honoured, and the 429 holds back other requests on
+ * that endpoint too. */
+static void
+test_llm_run_retry_after_ms(void **state)
+{
+	static const struct canned script[] = {
+		{ 429, "retry-after-ms: 400\r\n", "{}" },
+		{ 200, "", OK_OPENAI },
+	};
+	struct server s;
+	struct got g[3];
+	double t0, el;
+	char *log;
+
+	memset(g, 0, sizeof(g));
+	server_start(&s, script, 2);
+	t0 = now_s();
+	run_calls(yaml_for(s.port, "  parallel: 1\n"), 3, g);
+	el = now_s() - t0;
+	log = server_stop(&s);
+	assert_int_equal(g[0].status, LLM_OK);
+	assert_int_equal(g[0].attempts, 2);
+	assert_int_equal(g[1].attempts, 1);
+	assert_int_equal(g[2].attempts, 1);
+	assert_int_equal(count(log, "POST "), 4);
+	assert_true(el >= 0.4);
+	assert_true(el < 5);
+	free(log);
+}
+
+/* rpm: a full bucket of 60, then one request per second. */
+static void
+test_llm_run_rpm(void **state)
+{
+	static const struct canned ok[] = { { 200, "", OK_OPENAI } };
+	struct server s;
+	struct got g[62];
+	double t0, el;
+	int i;
+
+	memset(g, 0, sizeof(g));
+	server_start(&s, ok, 1);
+	t0 = now_s();
+	run_calls(yaml_for(s.port, "  rpm: 60\n"), 62, g);
+	el = now_s() - t0;
+	free(server_stop(&s));
+	for (i = 0; i < 62; i++)
+		assert_int_equal(g[i].status, LLM_OK);
+	assert_true(el >= 1.5);
+	assert_true(el < 6);
+}
+
 /* Offline, a cold call fails with 69 and opens no connection. */
 struct seen {
 	int n;
@@ -429,6 +803,11 @@ main(void)
 		cmocka_unit_test(test_llm_answer_id),
 		cmocka_unit_test(test_llm_run_offline_without_cache),
 		cmocka_unit_test(test_llm_run_refused_retries),
+		cmocka_unit_test(test_llm_run_x_should_retry),
+		cmocka_unit_test(test_llm_run_anthropic),
+		cmocka_unit_test(test_llm_run_endpoint_rotation),
+		cmocka_unit_test(test_llm_run_retry_after_ms),
+		cmocka_unit_test(test_llm_run_rpm),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
