@@ -12,4 +12,5 @@ scripts/dry-run.sh ko runs-dry
 echo
 echo "== the published Korean board (no control), from shipped judgments"
 bin/show-result --baseline claude-3.7-sonnet \
+	--answers data/ko-arena-hard-v0.1/answer_metadata \
 	data/ko-arena-hard-v0.1/model_judgment/ensemble/*.jsonl.zst
