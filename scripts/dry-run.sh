@@ -61,8 +61,9 @@ api=$work/api-mock.yaml
 } >"$api.tmp"
 mv "$api.tmp" "$api"
 
+before=$(cat "$work"/mock?.log 2>/dev/null | wc -l)
 make --no-print-directory -s -f scripts/eval.mk -j"${JOBS:-2}" \
 	BENCH="$bench" OUT="$out" MODELS="$names" API_CONFIG="$api" \
 	JUDGES="$judges" CACHE="$work/cache" GEN_FLAGS="-q" \
 	BASELINE="$base"
-echo "dry-run: requests served: $(cat "$work"/mock?.log | wc -l) (a re-run serves none)" >&2
+echo "dry-run: $(( $(cat "$work"/mock?.log | wc -l) - before )) requests sent to mock-llm (a re-run sends none)" >&2

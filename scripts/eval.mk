@@ -45,14 +45,15 @@ ALL      = $(sort $(BASELINE) $(MODELS))
 ANSWERS  = $(ALL:%=$(D)/answers/%.jsonl)
 ENSEMBLE = $(ALL:%=$(D)/ensemble/%.jsonl)
 comma   := ,
-space   :=
-space   +=
+empty   :=
+space   := $(empty) $(empty)
 
 .PHONY: all answers judgments ensemble
 .DELETE_ON_ERROR:
 .SECONDARY:
 
 all: $(D)/leaderboard.txt
+	@cat $<
 
 answers: $(ANSWERS)
 ensemble: $(ENSEMBLE)
@@ -83,4 +84,3 @@ $(D)/leaderboard.txt: $(ENSEMBLE) $(ANSWERS)
 	$(STEP) $@ $(BIN)/show-result --baseline $(BASELINE) \
 		--answers $(D)/answers --output-dir $(D) --control all \
 		$(SHOW_FLAGS) $(ENSEMBLE)
-	@cat $@
