@@ -103,7 +103,8 @@ struct llm_client {
 	struct job *flight;		/* list of the transfers in flight */
 	struct bucket rpm, tpm;
 	uint64_t rng;
-	int stopping;			/* interrupted or fatal */
+	int stopping;			/* abort: interrupted now, or fatal */
+	int draining;			/* interrupted: finish what runs */
 	int interrupted;
 	int fatal;
 	struct diag fatal_diag;
@@ -1246,6 +1247,20 @@ transfer_done(struct llm_client *c, CURLMsg *msg, double now)
 	retry_or_fail(c, j, status, now);
 }
 
+/* Read the interrupt flag: drain first, abort on LLM_INTERRUPT_NOW. */
+static void
+check_interrupt(struct llm_client *c)
+{
+	sig_atomic_t v;
+
+	if (c->o.interrupted == NULL || (v = *c->o.interrupted) == 0)
+		return;
+	c->interrupted = 1;
+	c->draining = 1;
+	if (v & LLM_INTERRUPT_NOW)
+		c->stopping = 1;
+}
+
 /* Look pending jobs up in the cache; hits and offline misses complete. */
 static int
 process_pending(struct llm_client *c, struct diag *d)
@@ -1256,11 +1271,8 @@ process_pending(struct llm_client *c, struct diag *d)
 
 	while ((j = q_pop(&c->pending)) != NULL) {
 		/* A warm cache completes everything here: stay interruptible. */
-		if (c->o.interrupted != NULL && *c->o.interrupted) {
-			c->interrupted = 1;
-			c->stopping = 1;
-		}
-		if (c->stopping) {
+		check_interrupt(c);
+		if (c->stopping || c->draining) {
 			q_push(&c->pending, j);
 			return 0;
 		}
@@ -1398,20 +1410,20 @@ llm_run(struct llm_client *c, struct diag *d)
 	double now, wait_ms, timeout;
 
 	while (outstanding(c)) {
-		if (c->o.interrupted != NULL && *c->o.interrupted) {
-			c->interrupted = 1;
-			c->stopping = 1;
+		check_interrupt(c);
+		if (c->stopping || (c->draining && c->in_flight == 0))
+			break;
+		wait_ms = 0;
+		if (!c->draining) {
+			if (process_pending(c, d) == -1)
+				goto fatal;
+			if (c->stopping)
+				break;
+			now = mono_ms();
+			promote_timers(c, now);
+			if (start_ready(c, now, &wait_ms, d) == -1)
+				goto fatal;
 		}
-		if (c->stopping)
-			break;
-		if (process_pending(c, d) == -1)
-			goto fatal;
-		if (c->stopping)
-			break;
-		now = mono_ms();
-		promote_timers(c, now);
-		if (start_ready(c, now, &wait_ms, d) == -1)
-			goto fatal;
 		if (c->multi == NULL && c->ready.n == 0 && c->n_heap == 0)
 			continue;	/* everything came from the cache */
 		if (ensure_multi(c, d) == -1)
@@ -1425,7 +1437,7 @@ llm_run(struct llm_client *c, struct diag *d)
 		while ((m = curl_multi_info_read(c->multi, &left)) != NULL)
 			if (m->msg == CURLMSG_DONE)
 				transfer_done(c, m, now);
-		if (c->pending.n > 0 || c->stopping)
+		if ((c->pending.n > 0 && !c->draining) || c->stopping)
 			continue;
 		/* Sleep until a transfer, a timer or a rate limit wakes us. */
 		timeout = POLL_MAX_MS;
@@ -1439,7 +1451,10 @@ llm_run(struct llm_client *c, struct diag *d)
 		}
 		if (timeout < 0)
 			timeout = 0;
-		if (c->in_flight == 0 && c->ready.n == 0 && c->n_heap == 0)
+		if (c->draining)
+			timeout = POLL_MAX_MS;
+		if (c->in_flight == 0 && (c->draining ||
+		    (c->ready.n == 0 && c->n_heap == 0)))
 			continue;
 		if (curl_multi_poll(c->multi, NULL, 0, (int)ceil(timeout),
 		    NULL) != CURLM_OK) {
@@ -1448,7 +1463,7 @@ llm_run(struct llm_client *c, struct diag *d)
 			goto fatal;
 		}
 	}
-	if (c->stopping) {
+	if (c->stopping || c->draining) {
 		cancel_all(c);
 		if (c->fatal) {
 			if (d != NULL)
@@ -1474,7 +1489,7 @@ llm_submit(struct llm_client *c, const struct llm_call *call,
 	if (call->done == NULL)
 		return diag_set(d, EX_SOFTWARE, NULL, 0,
 		    "llm_submit: no callback");
-	if (c->stopping)
+	if (c->stopping || c->draining)
 		return diag_set(d, EX_TEMPFAIL, NULL, 0, "interrupted");
 	for (i = 0; i < call->n_messages; i++)
 		bytes += call->messages[i].len + 1 +

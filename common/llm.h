@@ -49,13 +49,19 @@ struct llm_options {
 	int offline;		/* cache only: a miss fails with EX_UNAVAILABLE
 				   and no connection is ever opened */
 	/*
-	 * Checked by llm_run between events (at least every 250 ms): when it
-	 * becomes non-zero, no new request is started, transfers in flight
-	 * are aborted, every outstanding call completes as LLM_CANCELLED and
-	 * llm_run returns.  May be NULL.  Typically main's signal flag.
+	 * Checked by llm_run between events (at least every 250 ms).  When it
+	 * becomes non-zero, no new request (and no retry) is started; the
+	 * transfers in flight run to completion, so work being paid for is
+	 * kept; then every other outstanding call completes as
+	 * LLM_CANCELLED and llm_run returns.  When the value also has the bit
+	 * LLM_INTERRUPT_NOW, transfers in flight are aborted (cancelled) at
+	 * once.  May be NULL.  Typically main's signal flag: the first
+	 * SIGINT drains, a second one aborts.
 	 */
 	const volatile sig_atomic_t *interrupted;
 };
+
+#define LLM_INTERRUPT_NOW	0x100
 
 enum llm_status {
 	LLM_OK,

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "apiconfig.h"
 #include "buf.h"
@@ -123,10 +124,23 @@ static void usage(FILE *, int) __attribute__((noreturn));
  * Signals and output.
  */
 
+/*
+ * The first SIGINT/SIGTERM lets the requests in flight finish (they are
+ * paid for) and starts nothing new; a second one aborts them.
+ */
 static void
 on_signal(int sig)
 {
-	g_stop = sig;
+	static const char msg[] = PROG ": interrupted: finishing the requests "
+	    "in flight (interrupt again to abort them)\n";
+	ssize_t w;
+
+	if (g_stop == 0) {
+		g_stop = sig;
+		w = write(STDERR_FILENO, msg, sizeof(msg) - 1);
+		(void)w;
+	} else
+		g_stop |= LLM_INTERRUPT_NOW;
 }
 
 static void
@@ -493,7 +507,7 @@ write_ready(struct run *r)
 			    s->out_len) {
 				r->rc = diag_worse(r->rc, flush_out());
 				r->fatal = 1;
-				g_stop = -1;
+				g_stop = -1;	/* stop at once */
 			}
 			r->pending_bytes -= s->out_len;
 			wrote = 1;
@@ -716,7 +730,7 @@ annotate(const struct opts *o)
 	tok_free(tok);
 	rc = diag_worse(rc, flush_out());
 	if (g_stop > 0)
-		return 128 + g_stop;
+		return 128 + (g_stop & 0xff);
 	return rc;
 }
 
@@ -858,7 +872,7 @@ out:
 	    rc == EX_TEMPFAIL)
 		rc = diag_worse(rc, flush_out());
 	if (g_stop > 0)
-		return 128 + g_stop;
+		return 128 + (g_stop & 0xff);
 	return rc;
 }
 
