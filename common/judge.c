@@ -48,10 +48,12 @@ smap_slot(const struct smap *m, const char *key, size_t len)
 static size_t
 smap_get(const struct smap *m, const char *key, size_t len)
 {
+	const struct smap_slot *s;
+
 	if (m->cap == 0)
 		return (size_t)-1;
-	return smap_slot(m, key, len)->key != NULL ?
-	    smap_slot(m, key, len)->val : (size_t)-1;
+	s = smap_slot(m, key, len);
+	return s->key != NULL ? s->val : (size_t)-1;
 }
 
 static void
