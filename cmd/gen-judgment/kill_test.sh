@@ -33,7 +33,7 @@ stop_mock
 start_mock --latency-ms 200:400
 PARALLEL=1 mock_api "$T/api.yaml"
 "$GJ" "${JARGS[@]}" --api-config "$T/api.yaml" --cache "$T/cache2" -q \
-    "$D/answers.jsonl" >"$T/term" 2>/dev/null &
+    "$D/answers.jsonl" >"$T/term" 2>"$T/term.err" &
 pid=$!
 for _ in $(seq 1 200); do
 	[ "$(log_lines "$MOCK_LOG")" -ge 3 ] && break
@@ -44,4 +44,22 @@ wait "$pid"
 check_eq "SIGTERM: exit 143" 143 $?
 check "SIGTERM: output is a prefix of the full run" \
     sh -c "head -n \$(wc -l <'$T/term') '$D/judgments.expected' | cmp -s - '$T/term'"
+check "SIGTERM: says it drains" grep -q \
+    '^gen-judgment: interrupted: finishing the requests in flight' "$T/term.err"
+
+# A second signal aborts the calls in flight.
+"$GJ" "${JARGS[@]}" --api-config "$T/api.yaml" --cache "$T/cache3" -q \
+    "$D/answers.jsonl" >"$T/term2" 2>/dev/null &
+pid=$!
+for _ in $(seq 1 200); do
+	[ "$(log_lines "$MOCK_LOG")" -ge 1 ] && break
+	sleep 0.05
+done
+kill -TERM "$pid"
+sleep 0.05
+kill -TERM "$pid"
+wait "$pid"
+check_eq "two SIGTERMs: exit 143" 143 $?
+check "two SIGTERMs: output is a prefix of the full run" \
+    sh -c "head -n \$(wc -l <'$T/term2') '$D/judgments.expected' | cmp -s - '$T/term2'"
 done_testing

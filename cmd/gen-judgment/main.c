@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "apiconfig.h"
 #include "cache.h"
@@ -87,14 +88,27 @@ main(int argc, char *argv[])
 	free(o.baselines);
 	free(o.references);
 	if (g_signal != 0)
-		return 128 + g_signal;
+		return 128 + (g_signal & 0xff);
 	return rc;
 }
 
+/*
+ * The first SIGINT/SIGTERM lets the calls in flight finish (they are paid
+ * for) and starts nothing new; a second one aborts them.
+ */
 static void
 on_signal(int sig)
 {
-	g_signal = sig;
+	static const char msg[] = PROG ": interrupted: finishing the requests "
+	    "in flight (interrupt again to abort them)\n";
+	ssize_t w;
+
+	if (g_signal == 0) {
+		g_signal = sig;
+		w = write(STDERR_FILENO, msg, sizeof(msg) - 1);
+		(void)w;
+	} else
+		g_signal |= LLM_INTERRUPT_NOW;
 }
 
 static void
