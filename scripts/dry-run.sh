@@ -6,7 +6,8 @@
 #
 # Usage: scripts/dry-run.sh [BENCH] [OUT]   (BENCH ko|zh|en, OUT runs-dry)
 # Environment: MODELS="name=elo ..." overrides the simulated models;
-# JOBS (default 2) is make's -j.
+# JOBS (default 2) is make's -j; BIN (default bin) holds the commands;
+# QUESTIONS replaces the bench's question file (e.g. a subset for tests).
 set -eu
 cd "$(dirname "$0")/.."
 bench=${1:-ko}
@@ -19,6 +20,7 @@ en) base=gpt-4-0314 ;;
 esac
 models=${MODELS:-"deepseek-r1=120 gpt-4o-2024-11-20=40 gpt-4o-mini=-90 qwen-2.5-7b-instruct=-260"}
 judges="gemini-2.0-flash-001 gpt-4o-mini-judge"
+bin=${BIN:-bin}
 work=$out/$bench
 mkdir -p "$work"
 work=$(cd "$work" && pwd)
@@ -33,13 +35,24 @@ done
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done; wait 2>/dev/null; }
 trap cleanup EXIT
+# A mock keeps the port it had in the previous run when it is free: the
+# endpoint is part of every cache key, so a re-run then hits the cache even
+# for outputs that were deleted.
 start() {	# portfile logfile args...
-	local pf=$1 log=$2
+	local pf=$1 log=$2 port=0 try
 	shift 2
-	rm -f "$pf"
-	bin/mock-llm --port 0 --port-file "$pf" --log "$log" -q "$@" &
-	pids+=($!)
-	for _ in $(seq 1 100); do [ -s "$pf" ] && return 0; sleep 0.05; done
+	[ -s "$pf" ] && port=$(cat "$pf")
+	for try in "$port" 0; do
+		rm -f "$pf.new"
+		"$bin"/mock-llm --port "$try" --port-file "$pf.new" --log "$log" \
+			-q "$@" &
+		pids+=($!)
+		for _ in $(seq 1 100); do
+			[ -s "$pf.new" ] && { mv "$pf.new" "$pf"; return 0; }
+			kill -0 $! 2>/dev/null || break
+			sleep 0.05
+		done
+	done
 	echo "dry-run: mock-llm did not start" >&2
 	exit 69
 }
@@ -65,5 +78,5 @@ before=$(cat "$work"/mock?.log 2>/dev/null | wc -l)
 make --no-print-directory -s -f scripts/eval.mk -j"${JOBS:-2}" \
 	BENCH="$bench" OUT="$out" MODELS="$names" API_CONFIG="$api" \
 	JUDGES="$judges" CACHE="$work/cache" GEN_FLAGS="-q" \
-	BASELINE="$base"
+	BASELINE="$base" BIN="$bin" ${QUESTIONS:+QUESTIONS="$QUESTIONS"}
 echo "dry-run: $(( $(cat "$work"/mock?.log | wc -l) - before )) requests sent to mock-llm (a re-run sends none)" >&2
