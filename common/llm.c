@@ -63,6 +63,9 @@ struct job {
 	char retry_after[64];
 	char retry_after_ms[64];
 	int should_retry;		/* -1 absent, 0 false, 1 true */
+	/* Finished, waiting for its callback (the completed queue). */
+	json_t *value;			/* fresh response (cached already) */
+	int fail_code;			/* or a failure: EX_* */
 	/* The timer heap; the list of transfers in flight. */
 	double due_ms;
 	struct job *fprev, *fnext;
@@ -96,7 +99,7 @@ struct llm_client {
 	size_t n_eps;
 	struct handle *free_handles;
 	size_t n_handles;
-	struct queue pending, ready;
+	struct queue pending, ready, completed;
 	struct job **heap;
 	size_t n_heap, cap_heap;
 	size_t in_flight;
@@ -727,6 +730,7 @@ job_free(struct job *j)
 {
 	if (j == NULL)
 		return;
+	json_decref(j->value);
 	buf_release(&j->body);
 	buf_release(&j->resp);
 	free(j->error);
@@ -1152,8 +1156,35 @@ succeed(struct llm_client *c, struct job *j, struct llm_response *resp,
 			c->fatal_diag = d;
 		}
 	}
-	finish_value(c, j, v, 0);
-	json_decref(v);
+	/* Delivered after the next requests are on their way (deliver). */
+	j->value = v;
+	q_push(&c->completed, j);
+}
+
+/* Queue a failed job for delivery. */
+static void
+complete_failed(struct llm_client *c, struct job *j, int code)
+{
+	j->fail_code = code;
+	q_push(&c->completed, j);
+}
+
+/* Run the callbacks of finished transfers. */
+static void
+deliver(struct llm_client *c)
+{
+	struct job *j;
+
+	while ((j = q_pop(&c->completed)) != NULL) {
+		if (j->value != NULL) {
+			json_t *v = j->value;
+
+			j->value = NULL;
+			finish_value(c, j, v, 0);
+			json_decref(v);
+		} else
+			finish_failed(c, j, j->fail_code);
+	}
 }
 
 /* After a failed attempt: retry later or fail for good. */
@@ -1164,11 +1195,11 @@ retry_or_fail(struct llm_client *c, struct job *j, long status, double now)
 	double delay, server;
 
 	if (!j->retryable) {
-		finish_failed(c, j, EX_UNAVAILABLE);
+		complete_failed(c, j, EX_UNAVAILABLE);
 		return;
 	}
 	if (j->attempts > e->max_retries) {
-		finish_failed(c, j, EX_TEMPFAIL);
+		complete_failed(c, j, EX_TEMPFAIL);
 		return;
 	}
 	delay = llm_backoff_ms(j->attempts, uniform(c));
@@ -1180,7 +1211,7 @@ retry_or_fail(struct llm_client *c, struct job *j, long status, double now)
 		snprintf(msg, sizeof(msg), "%s (server asks to wait %.0f s)",
 		    j->error != NULL ? j->error : "failed", server / 1000);
 		set_error(j, msg);
-		finish_failed(c, j, EX_TEMPFAIL);
+		complete_failed(c, j, EX_TEMPFAIL);
 		return;
 	}
 	if (server >= 0) {
@@ -1318,12 +1349,14 @@ promote_timers(struct llm_client *c, double now)
 /*
  * Start ready jobs while slots and rate limits allow.  *wait_ms receives
  * how long the rate limits hold the next start back (0: not held).
+ * Returns the number started, or -1.
  */
 static int
 start_ready(struct llm_client *c, double now, double *wait_ms,
     struct diag *d)
 {
 	size_t n = c->ready.n;
+	int started = 0;
 
 	*wait_ms = 0;
 	bucket_refill(&c->rpm, now);
@@ -1364,8 +1397,9 @@ start_ready(struct llm_client *c, double now, double *wait_ms,
 			q_push(&c->ready, j);
 			return -1;
 		}
+		started++;
 	}
-	return 0;
+	return started;
 }
 
 static void
@@ -1381,6 +1415,7 @@ cancel_all(struct llm_client *c)
 		while ((m = curl_multi_info_read(c->multi, &left)) != NULL)
 			if (m->msg == CURLMSG_DONE)
 				transfer_done(c, m, mono_ms());
+	deliver(c);
 	while ((j = q_pop(&c->pending)) != NULL)
 		finish_cancelled(c, j);
 	while ((j = q_pop(&c->ready)) != NULL)
@@ -1399,16 +1434,21 @@ cancel_all(struct llm_client *c)
 static int
 outstanding(const struct llm_client *c)
 {
-	return c->pending.n + c->ready.n + c->n_heap + c->in_flight > 0;
+	return c->pending.n + c->ready.n + c->completed.n + c->n_heap +
+	    c->in_flight > 0;
 }
 
 int
 llm_run(struct llm_client *c, struct diag *d)
 {
 	CURLMsg *m;
-	int running, left;
+	int running, left, n, stale = 1;
 	double now, wait_ms, timeout;
 
+	/*
+	 * curl_multi_perform visits every transfer, so it runs only when
+	 * something was started or the poll woke up (stale).
+	 */
 	while (outstanding(c)) {
 		check_interrupt(c);
 		if (c->stopping || (c->draining && c->in_flight == 0))
@@ -1421,22 +1461,50 @@ llm_run(struct llm_client *c, struct diag *d)
 				break;
 			now = mono_ms();
 			promote_timers(c, now);
-			if (start_ready(c, now, &wait_ms, d) == -1)
+			if ((n = start_ready(c, now, &wait_ms, d)) == -1)
 				goto fatal;
+			if (n > 0)
+				stale = 1;
 		}
 		if (c->multi == NULL && c->ready.n == 0 && c->n_heap == 0)
 			continue;	/* everything came from the cache */
 		if (ensure_multi(c, d) == -1)
 			goto fatal;
-		if (curl_multi_perform(c->multi, &running) != CURLM_OK) {
+		if (stale && curl_multi_perform(c->multi, &running) !=
+		    CURLM_OK) {
 			diag_set(d, EX_SOFTWARE, NULL, 0,
 			    "libcurl multi loop failed");
 			goto fatal;
 		}
+		stale = 0;
 		now = mono_ms();
 		while ((m = curl_multi_info_read(c->multi, &left)) != NULL)
 			if (m->msg == CURLMSG_DONE)
 				transfer_done(c, m, now);
+		if (c->completed.n > 0) {
+			/*
+			 * Callbacks can be slow (gen-answer tokenises every
+			 * answer): fill the freed slots and send first, so
+			 * the connections do not sit idle meanwhile.
+			 */
+			if (!c->draining && !c->stopping) {
+				if (process_pending(c, d) == -1)
+					goto fatal;
+				promote_timers(c, now);
+				if ((n = start_ready(c, now, &wait_ms, d)) ==
+				    -1)
+					goto fatal;
+				if (n > 0 && curl_multi_perform(c->multi,
+				    &running) != CURLM_OK) {
+					diag_set(d, EX_SOFTWARE, NULL, 0,
+					    "libcurl multi loop failed");
+					goto fatal;
+				}
+			}
+			deliver(c);
+			/* That perform may have finished more: read them. */
+			continue;
+		}
 		if ((c->pending.n > 0 && !c->draining) || c->stopping)
 			continue;
 		/* Sleep until a transfer, a timer or a rate limit wakes us. */
@@ -1462,6 +1530,7 @@ llm_run(struct llm_client *c, struct diag *d)
 			    "libcurl multi poll failed");
 			goto fatal;
 		}
+		stale = 1;
 	}
 	if (c->stopping || c->draining) {
 		cancel_all(c);
@@ -1568,6 +1637,8 @@ llm_client_free(struct llm_client *c)
 	while ((j = q_pop(&c->pending)) != NULL)
 		job_free(j);
 	while ((j = q_pop(&c->ready)) != NULL)
+		job_free(j);
+	while ((j = q_pop(&c->completed)) != NULL)
 		job_free(j);
 	while ((j = heap_pop(c)) != NULL)
 		job_free(j);

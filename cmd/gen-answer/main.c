@@ -108,6 +108,7 @@ struct run {
 	size_t next_in;			/* next question to start */
 	size_t next_out;		/* next question to write */
 	size_t window;
+	size_t ahead;			/* questions started, not finished */
 	size_t pending_bytes;		/* finished records not yet written */
 	size_t finished;		/* questions done, failed or written */
 	size_t cut;			/* answers cut at max_tokens */
@@ -522,12 +523,18 @@ write_ready(struct run *r)
 	}
 }
 
-/* Start questions while the window and the memory bound allow. */
+/*
+ * Start questions while the window and the memory bound allow, keeping
+ * about two rounds of requests queued: enough to fill every slot the
+ * moment it frees, few enough that preparing them does not delay the
+ * start (each costs a parse and a hash).
+ */
 static void
 feed(struct run *r)
 {
 	while (r->next_in < r->n_qs && !g_stop &&
 	    r->next_in - r->next_out < r->window &&
+	    r->next_in - r->finished < r->ahead &&
 	    r->pending_bytes < PENDING_BYTES)
 		start_question(r, r->next_in++);
 }
@@ -830,6 +837,7 @@ answer(struct opts *o)
 	r.window = (size_t)llm_parallel(r.llm) * 8;
 	if (r.window < WINDOW_MIN)
 		r.window = WINDOW_MIN;
+	r.ahead = (size_t)llm_parallel(r.llm) * 2 + 16;
 	r.slots = xcalloc(r.n_qs ? r.n_qs : 1, sizeof(*r.slots));
 	r.progress = progress_new(PROG, r.n_qs, !o->quiet);
 	r.rc = rc;
