@@ -1,5 +1,6 @@
 /* llm_test.c: request building, response parsing and delays of llm.h. */
 #include <arpa/inet.h>
+#include <math.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -350,8 +351,9 @@ test_llm_answer_id(void **state)
 /*
  * A canned HTTP/1.1 server in a child process, for the parts of the loop
  * that mock-llm cannot provoke: response i of the script answers request
- * i (the last one repeats), and every request is appended to a log file.
- * It serves one connection at a time, so clients must use parallel 1.
+ * i (the last one repeats), and every request is appended to a log file
+ * after a line "t=SECONDS" (monotonic clock).  It serves one connection at
+ * a time and closes it after each response, so parallel clients queue up.
  */
 struct canned {
 	int status;
@@ -364,6 +366,15 @@ struct server {
 	int port;
 	char log[64];
 };
+
+static double
+now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
 
 static void
 serve(int lfd, const struct canned *script, size_t n, const char *log)
@@ -393,6 +404,7 @@ serve(int lfd, const struct canned *script, size_t n, const char *log)
 				need = (size_t)(end - buf) + 4 + body;
 				if (have >= need) {
 					f = fopen(log, "a");
+					fprintf(f, "t=%.3f\n", now_s());
 					fwrite(buf, 1, need, f);
 					fputs("\n=====\n", f);
 					fclose(f);
@@ -400,14 +412,13 @@ serve(int lfd, const struct canned *script, size_t n, const char *log)
 					i++;
 					r = snprintf(out, sizeof(out),
 					    "HTTP/1.1 %d X\r\nContent-Type: "
-					    "application/json\r\n%sContent-Length:"
+					    "application/json\r\nConnection: close\r\n"
+					    "%sContent-Length:"
 					    " %zu\r\n\r\n%s", c->status,
 					    c->headers, strlen(c->body), c->body);
 					if (write(fd, out, (size_t)r) != r)
 						break;
-					memmove(buf, buf + need, have - need);
-					have -= need;
-					continue;
+					break;
 				}
 			}
 			r = read(fd, buf + have, sizeof(buf) - 1 - have);
@@ -504,14 +515,6 @@ on_got(struct llm_client *c, const struct llm_result *r, void *user)
 	snprintf(g->error, sizeof(g->error), "%s", r->error ? r->error : "");
 }
 
-static double
-now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 /* Run calls (n_calls times the message "hi") against entry yaml. */
 static void
@@ -661,7 +664,7 @@ test_llm_run_endpoint_rotation(void **state)
 	free(lb);
 }
 
-/* retry-after-ms is honoured, and the 429 holds back other requests on
+/* retry-after-ms is honoured, and the 429 holds back new requests on
  * that endpoint too. */
 static void
 test_llm_run_retry_after_ms(void **state)
@@ -672,23 +675,53 @@ test_llm_run_retry_after_ms(void **state)
 	};
 	struct server s;
 	struct got g[3];
-	double t0, el;
-	char *log;
+	double t[4], el;
+	char *log, *p;
+	int i, retried = 0;
 
 	memset(g, 0, sizeof(g));
 	server_start(&s, script, 2);
-	t0 = now_s();
-	run_calls(yaml_for(s.port, "  parallel: 1\n"), 3, g);
-	el = now_s() - t0;
+	run_calls(yaml_for(s.port, "  parallel: 2\n"), 3, g);
 	log = server_stop(&s);
-	assert_int_equal(g[0].status, LLM_OK);
-	assert_int_equal(g[0].attempts, 2);
-	assert_int_equal(g[1].attempts, 1);
-	assert_int_equal(g[2].attempts, 1);
+	for (i = 0; i < 3; i++) {
+		assert_int_equal(g[i].status, LLM_OK);
+		retried += g[i].attempts == 2;
+	}
+	assert_int_equal(retried, 1);
 	assert_int_equal(count(log, "POST "), 4);
-	assert_true(el >= 0.4);
-	assert_true(el < 5);
+	/* Requests 3 and 4 (the retry, and the call that waited for a slot)
+	 * arrive 400 ms after the 429 at least. */
+	for (i = 0, p = log; i < 4; i++) {
+		p = strstr(p, "t=");
+		t[i] = strtod(p + 2, &p);
+	}
+	el = fmin(t[2], t[3]) - t[0];
+	assert_true(el >= 0.39);
+	assert_true(el < 3);
 	free(log);
+}
+
+/* tpm: a request is charged its bytes / 4 + max_tokens. */
+static void
+test_llm_run_tpm(void **state)
+{
+	static const struct canned ok[] = { { 200, "", OK_OPENAI } };
+	struct server s;
+	struct got g[72];
+	double t0, el;
+	int i;
+
+	/* 1,200 tokens a minute, 17 a request: 70 at once, then 1.2/s. */
+	memset(g, 0, sizeof(g));
+	server_start(&s, ok, 1);
+	t0 = now_s();
+	run_calls(yaml_for(s.port, "  tpm: 1200\n  parallel: 4\n"), 72, g);
+	el = now_s() - t0;
+	free(server_stop(&s));
+	for (i = 0; i < 72; i++)
+		assert_int_equal(g[i].status, LLM_OK);
+	assert_true(el >= 0.8);
+	assert_true(el < 5);
 }
 
 /* rpm: a full bucket of 60, then one request per second. */
@@ -808,6 +841,7 @@ main(void)
 		cmocka_unit_test(test_llm_run_endpoint_rotation),
 		cmocka_unit_test(test_llm_run_retry_after_ms),
 		cmocka_unit_test(test_llm_run_rpm),
+		cmocka_unit_test(test_llm_run_tpm),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "apiconfig.h"
@@ -755,6 +756,23 @@ print_warnings(const struct apiconfig_entry *e)
 		    e->warnings[i].msg);
 }
 
+/* Every request in flight holds a socket: lift the open-file limit. */
+static void
+raise_fd_limit(long parallel)
+{
+	struct rlimit rl;
+	rlim_t want = (rlim_t)parallel + 64;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == -1 || rl.rlim_cur >= want)
+		return;
+	rl.rlim_cur = rl.rlim_max != RLIM_INFINITY && rl.rlim_max < want ?
+	    rl.rlim_max : want;
+	if (setrlimit(RLIMIT_NOFILE, &rl) == -1 || rl.rlim_cur < want)
+		diag_warn(PROG, NULL, 0, "the open-file limit (%llu) is below "
+		    "--parallel %ld: requests may fail to connect",
+		    (unsigned long long)rl.rlim_cur, parallel);
+}
+
 static struct cache *
 open_cache(const struct opts *o, int *rc)
 {
@@ -834,6 +852,7 @@ answer(struct opts *o)
 		rc = diag_worse(rc, diag_print(PROG, &d));
 		goto out;
 	}
+	raise_fd_limit(llm_parallel(r.llm));
 	r.window = (size_t)llm_parallel(r.llm) * 8;
 	if (r.window < WINDOW_MIN)
 		r.window = WINDOW_MIN;
