@@ -85,8 +85,10 @@ progress_update(struct progress *p, size_t done, long long pt, long long ct)
 	p->pt = pt;
 	p->ct = ct;
 	t = now_s();
-	if (t - p->last >= 0.1 || done == p->total)
-		draw(p, t);
+	/* Rates and ETAs of the first half second are noise. */
+	if (done != p->total && (t - p->t0 < 0.5 || t - p->last < 0.1))
+		return;
+	draw(p, t);
 }
 
 void
