@@ -155,6 +155,12 @@ catch_signals(void)
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	/*
+	 * libcurl runs with CURLOPT_NOSIGNAL, so a TLS write to a closed
+	 * connection could raise SIGPIPE: ignore it, and let flush_out turn
+	 * EPIPE on standard output back into SIGPIPE, as cat(1) would die.
+	 */
+	signal(SIGPIPE, SIG_IGN);
 }
 
 /* Flush stdout; a reader that went away is not an error (git check_pipe). */
