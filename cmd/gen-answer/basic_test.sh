@@ -146,8 +146,8 @@ check_files "-" all <("$GA" -m mock --api-config api.yaml --cache c - \
     <q40.jsonl 2>/dev/null)
 # A reader that goes away is no error: gen-answer dies of SIGPIPE, as cat
 # does, silently.
-"$GA" -m mock --api-config api.yaml --cache c q40.jsonl 2>err | head -1 \
-    >/dev/null
+# (The reader, true, is gone long before the answers are ready.)
+"$GA" -m mock --api-config api.yaml --cache c q40.jsonl 2>err | true
 check_eq "closed stdout: SIGPIPE" 141 "${PIPESTATUS[0]}"
 check_eq "closed stdout: no message" "" "$(cat err)"
 stop_mock
