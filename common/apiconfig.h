@@ -1,4 +1,4 @@
-/* apiconfig.h: entries of arena-hard-auto's config/api_config.yaml (SPEC 4.2). */
+/* apiconfig.h: entries of arena-hard-auto's api_config.yaml (SPEC 4.2). */
 #ifndef JUDGEPIPE_APICONFIG_H
 #define JUDGEPIPE_APICONFIG_H
 
@@ -47,10 +47,10 @@ struct apiconfig_entry {
 	char *system_prompt;		/* NULL: no system message */
 	double timeout_s;		/* whole attempt; > 0 */
 	double connect_timeout_s;	/* > 0 */
-	long max_retries;		/* retries after the first attempt, >= 0 */
+	long max_retries;		/* retries after the first attempt */
 	double rpm;			/* requests per minute, 0: unlimited */
 	double tpm;			/* tokens per minute, 0: unlimited */
-	json_t *extra_body;		/* an object or NULL (owned reference) */
+	json_t *extra_body;		/* an object or NULL (owned) */
 	struct apiconfig_warning *warnings;	/* ignored keys and the like */
 	size_t n_warnings;
 };

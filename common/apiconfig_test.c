@@ -211,7 +211,8 @@ test_apiconfig_bad_values(void **state)
 		    "entry 'm': 'endpoints' needs an 'api_base' string in "
 		    "every element" },
 		{ "m:\n  endpoints:\n    - api_base: ftp://h\n", 3,
-		    "entry 'm': 'api_base' must be an http:// or https:// URL" },
+		    "entry 'm': 'api_base' must be an http:// or https:// "
+		    "URL" },
 		{ "m:\n  extra_body: {stream: true}\n", 2,
 		    "entry 'm': extra_body must not set 'stream'" },
 		{ "m:\n  extra_body: [1]\n", 2,

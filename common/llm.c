@@ -1301,7 +1301,7 @@ process_pending(struct llm_client *c, struct diag *d)
 	int r;
 
 	while ((j = q_pop(&c->pending)) != NULL) {
-		/* A warm cache completes everything here: stay interruptible. */
+		/* A warm cache completes everything here: stay responsive. */
 		check_interrupt(c);
 		if (c->stopping || c->draining) {
 			q_push(&c->pending, j);

@@ -411,11 +411,12 @@ serve(int lfd, const struct canned *script, size_t n, const char *log)
 					c = &script[i < n ? i : n - 1];
 					i++;
 					r = snprintf(out, sizeof(out),
-					    "HTTP/1.1 %d X\r\nContent-Type: "
-					    "application/json\r\nConnection: close\r\n"
-					    "%sContent-Length:"
-					    " %zu\r\n\r\n%s", c->status,
-					    c->headers, strlen(c->body), c->body);
+					    "HTTP/1.1 %d X\r\n"
+					    "Content-Type: application/json\r\n"
+					    "Connection: close\r\n%s"
+					    "Content-Length: %zu\r\n\r\n%s",
+					    c->status, c->headers,
+					    strlen(c->body), c->body);
 					if (write(fd, out, (size_t)r) != r)
 						break;
 					break;
@@ -627,8 +628,8 @@ test_llm_run_anthropic(void **state)
 	assert_int_equal(count(log, "x-api-key: ak-canned\r\n"), 1);
 	assert_int_equal(count(log, "anthropic-version: 2023-06-01\r\n"), 1);
 	assert_int_equal(count(log, "Authorization"), 0);
-	assert_int_equal(count(log, "\r\n\r\n{\"model\":\"m\",\"max_tokens\":16,"
-	    "\"temperature\":0.0,\"messages\":[{\"role\":\"user\","
+	assert_int_equal(count(log, "\r\n\r\n{\"model\":\"m\","
+	    "\"max_tokens\":16,\"temperature\":0.0,\"messages\":[{\"role\":\"user\","
 	    "\"content\":\"hi 0\"}]}"), 1);
 	free(log);
 }
