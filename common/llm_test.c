@@ -629,8 +629,8 @@ test_llm_run_anthropic(void **state)
 	assert_int_equal(count(log, "anthropic-version: 2023-06-01\r\n"), 1);
 	assert_int_equal(count(log, "Authorization"), 0);
 	assert_int_equal(count(log, "\r\n\r\n{\"model\":\"m\","
-	    "\"max_tokens\":16,\"temperature\":0.0,\"messages\":[{\"role\":\"user\","
-	    "\"content\":\"hi 0\"}]}"), 1);
+	    "\"max_tokens\":16,\"temperature\":0.0,\"messages\":"
+	    "[{\"role\":\"user\",\"content\":\"hi 0\"}]}"), 1);
 	free(log);
 }
 
