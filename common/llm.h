@@ -19,7 +19,7 @@
  * Usage (SPEC 6):
  *
  *	c = llm_client_new(entry, &opts, &d);
- *	llm_submit(c, &call, &d);	(any number of times)
+ *	llm_submit(c, &call, NULL, &d);	(any number of times)
  *	llm_run(c, &d);			(returns when every call has completed)
  *	llm_stats(c, &st);
  *	llm_client_free(c);
