@@ -5,8 +5,8 @@ set -eu
 need="gcc make pkg-config libcurl4-openssl-dev libzstd-dev libjansson-dev
 libyaml-dev libssl-dev libpcre2-dev"
 case "${1:-build}" in
-test) need="$need libcmocka-dev zstd parallel curl" ;;
-bench) need="$need zstd" ;;
+test) need="$need libcmocka-dev zstd parallel curl jq" ;;
+bench) need="$need zstd time bc curl" ;;
 esac
 missing=
 for p in $need; do
