@@ -1,7 +1,7 @@
 # lib.sh: helpers for cmd/gen-answer/*_test.sh (source after testlib.sh).
 GA=$BIN/gen-answer
 GA_DATA=$TOP/testdata/gen-answer
-KO_Q=$SHARED/ko-arena-hard-v0.1/question.jsonl
+KO_Q=$TOP/data/ko-arena-hard-v0.1/question.jsonl	# shipped: no ../shared needed
 
 # api_config FILE URL [YAML LINES...]: one entry "mock" on URL.
 api_config() {
