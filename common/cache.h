@@ -11,6 +11,35 @@
  * One struct cache per thread: it is not thread-safe.  Processes share a
  * cache through flock(2) on the file and need nothing else.  Only offsets
  * are kept in memory (16 bytes a slot); values are decoded on get.
+ *
+ * The file DIR/v1/cache.zst is a sequence of entries of two kinds, each a
+ * zstd skippable frame (magic 0x184D2A5A) then one zstd frame (content
+ * size and checksum flags set), so "zstd -dc" prints every value as JSONL:
+ *
+ *   single  u32le 0x184D2A5A | u32le 44 | "JPCACHE1" | key[32] | u32le L |
+ *           L bytes: one frame holding the value and "\n"  (SPEC 7)
+ *   pack    u32le 0x184D2A5A | u32le 16 | "JPCACHP1" | u32le count |
+ *           u32le L | L bytes: one frame holding count values, each a
+ *           line ending in "\n" exactly as a single entry holds it
+ *
+ * Puts append single entries.  A pack is written only by compaction,
+ * which rewrites the file with the single entries gathered into packs of
+ * up to 512 values: per-entry frames of small values barely compress, a
+ * pack compresses them to some 15%.  A pack's keys are the "key" members
+ * of its values, read when the scan decodes it (count at most 65535).  A
+ * pack that does not decode, fails its checksum or does not hold count
+ * lines is skipped as a whole, like a corrupt single entry; a value in it
+ * with no valid "key" is skipped alone.  A short, foreign or overlong
+ * header of either kind is a torn tail.  With several entries for a key,
+ * the last in the file wins.
+ *
+ * Compaction writes DIR/v1/cache.zst.tmp.PID, syncs it and renames it over
+ * cache.zst while holding the exclusive flock on the old file, so a crash
+ * leaves either file whole.  Whoever takes the lock to append or compact
+ * first checks that its descriptor is still the file at the path (st_dev,
+ * st_ino) and otherwise opens the path again and indexes the new file
+ * from the start; a miss does the same check before rescanning.  Until it
+ * notices, a reader keeps reading the old file, which stays readable.
  */
 struct cache;
 
@@ -67,7 +96,24 @@ int cache_put(struct cache *c, const unsigned char key[HASH_LEN],
  */
 int cache_sync(struct cache *c, struct diag *d);
 
-/* Sync and free (NULL-safe). */
+/*
+ * Compact the cache: gather the single entries into packs, drop values a
+ * later entry replaced and entries that do not decode, copy packs of 256
+ * values or more as they are, and rename the result over the file; then
+ * index the new file.  Does nothing unless force or the file holds at
+ * least 256 single entries.  With force it waits for the lock; without,
+ * it returns 0 at once when another process holds it (a short retry aside).
+ * Stale temporary files of compactions that died are removed.  Returns 0
+ * or -1 (d set: EX_SOFTWARE on a read-only cache, EX_CANTCREAT or
+ * EX_IOERR); on -1 before the rename the old file is left as it was.
+ */
+int cache_compact(struct cache *c, int force, struct diag *d);
+
+/*
+ * Compact (as cache_compact without force, ignoring failures) if this
+ * struct cache appended at least 256 entries, then sync and free
+ * (NULL-safe).
+ */
 void cache_close(struct cache *c);
 
 /* Number of distinct keys in the index (for tests and summaries). */

@@ -727,6 +727,576 @@ test_cache_default_dir(void **state)
 	free(s);
 }
 
+/* ---- compaction ---------------------------------------------------- */
+
+/*
+ * A judge reply as gen-judgment stores it: some 420 bytes, near-duplicate
+ * JSON whose key, numbers and a short text vary.  rev changes the text.
+ */
+static json_t *
+judge_value(const char *tag, int i, int rev)
+{
+	static const char *verdicts[] = { "A>>B", "A>B", "A=B", "B>A",
+	    "B>>A" };
+	static const char *why[] = { "more accurate", "more concise",
+	    "more helpful", "clearer", "more complete", "better structured" };
+	unsigned char key[HASH_LEN];
+	char hex[2 * HASH_LEN + 1], text[256];
+	json_t *v;
+
+	key_of(tag, i, key);
+	hash_hex(key, HASH_LEN, hex);
+	snprintf(text, sizeof(text), "Assistant %c's answer is %s and "
+	    "addresses question %d directly; the other misses step %d. "
+	    "My final verdict is [[%s]].%s", i % 3 ? 'A' : 'B',
+	    why[i % 6], i, i % 5 + 1, verdicts[(i * 7) % 5],
+	    rev ? " (revised)" : "");
+	v = json_pack("{s:i,s:s,s:s,s:s,s:s,s:s,s:{s:i,s:i,s:i},s:i,s:f}",
+	    "v", 1, "key", hex, "api_type", "openai", "model_name",
+	    "gpt-4o-mini", "text", text, "finish_reason", "stop", "usage",
+	    "prompt_tokens", 812 + i % 613, "completion_tokens", 40 + i % 37,
+	    "total_tokens", 852 + i % 613 + i % 37, "latency_ms",
+	    900 + (i * 37) % 4000, "created", 1717000000.0 + i * 0.731);
+	assert_non_null(v);
+	return v;
+}
+
+/* Put judge_value(tag, i, rev); return its bytes as a value line. */
+static size_t
+jput(struct cache *c, const char *tag, int i, int rev)
+{
+	unsigned char key[HASH_LEN];
+	struct buf line;
+	struct diag d;
+	json_t *v = judge_value(tag, i, rev);
+	size_t n;
+
+	key_of(tag, i, key);
+	diag_clear(&d);
+	if (cache_put(c, key, v, &d) != 0)
+		fail_msg("cache_put: %s", d.msg);
+	buf_init(&line);
+	jsonw_dump(&line, v, 0);
+	n = line.len + 1;
+	buf_release(&line);
+	json_decref(v);
+	return n;
+}
+
+/* 1 when (tag, i) is found with judge_value(tag, i, rev), 0 on a miss. */
+static int
+jfound(struct cache *c, const char *tag, int i, int rev)
+{
+	unsigned char key[HASH_LEN];
+	struct diag d;
+	json_t *v = NULL, *want;
+	int r;
+
+	key_of(tag, i, key);
+	diag_clear(&d);
+	r = cache_get(c, key, &v, &d);
+	if (r == -1)
+		fail_msg("cache_get: %s", d.msg);
+	if (r == 0)
+		return 0;
+	want = judge_value(tag, i, rev);
+	if (!json_equal(v, want))
+		fail_msg("wrong value for %s-%d", tag, i);
+	json_decref(want);
+	json_decref(v);
+	return 1;
+}
+
+/* Count the single entries and packs in the file; their end in *end. */
+static void
+file_kinds(const char *path, int *singles, int *packs, off_t *end)
+{
+	const unsigned char *h;
+	struct buf b;
+	size_t pos = 0, hdr;
+	uint32_t skip, len;
+
+	buf_init(&b);
+	slurp(path, &b);
+	*singles = *packs = 0;
+	while (b.len - pos >= 8) {
+		h = (const unsigned char *)b.p + pos;
+		skip = h[4] | h[5] << 8 | h[6] << 16 | (uint32_t)h[7] << 24;
+		hdr = skip == 16 ? 24 : 52;
+		if (b.len - pos < hdr)
+			break;
+		len = h[hdr - 4] | h[hdr - 3] << 8 | h[hdr - 2] << 16 |
+		    (uint32_t)h[hdr - 1] << 24;
+		if (b.len - pos - hdr < len)
+			break;
+		if (skip == 16)
+			(*packs)++;
+		else
+			(*singles)++;
+		pos += hdr + len;
+	}
+	*end = (off_t)pos;
+	buf_release(&b);
+}
+
+/* "zstd -dc" output of the file into out; 0 when zstd is missing. */
+static int
+zstd_dc(struct fixture *f, struct buf *out)
+{
+	char cmd[512], outpath[160];
+
+	if (system("command -v zstd >/dev/null 2>&1") != 0) {
+		print_message("zstd(1) not installed; skipped zstd -dc\n");
+		return 0;
+	}
+	snprintf(outpath, sizeof(outpath), "%s/out.jsonl", f->dir);
+	snprintf(cmd, sizeof(cmd), "zstd -dcq '%s' > '%s'", f->path, outpath);
+	assert_int_equal(system(cmd), 0);
+	slurp(outpath, out);
+	return 1;
+}
+
+#define RT_N 1000
+
+static void
+test_cache_compact_roundtrip(void **state)
+{
+	struct fixture *f = *state;
+	struct cache *c;
+	struct buf out, want;
+	char *warning, tmp[192];
+	size_t raw = 0;
+	off_t size, end;
+	int i, singles, packs;
+
+	c = open_ok(f, 0, NULL);
+	for (i = 0; i < RT_N; i++)
+		raw += jput(c, "rt", i, 0);
+	file_kinds(f->path, &singles, &packs, &end);
+	assert_int_equal(singles, RT_N);
+	assert_int_equal(packs, 0);
+	size = file_size(f->path);
+	print_message("%d values: %zu bytes, %lld before compaction (%.1f%%)\n",
+	    RT_N, raw, (long long)size, 100.0 * size / raw);
+	cache_close(c);		/* compacts: it appended 1,000 */
+
+	size = file_size(f->path);
+	file_kinds(f->path, &singles, &packs, &end);
+	print_message("after: %lld bytes (%.1f%%), %d packs\n",
+	    (long long)size, 100.0 * size / raw, packs);
+	assert_int_equal(singles, 0);
+	assert_int_equal(packs, 2);	/* 512 + 488 */
+	assert_int_equal(end, size);
+	assert_true(size * 100 <= (off_t)raw * 30);
+	snprintf(tmp, sizeof(tmp), "%s/v1/cache.zst.tmp.%ld", f->dir,
+	    (long)getpid());
+	assert_int_equal(access(tmp, F_OK), -1);
+
+	c = open_ok(f, 0, &warning);
+	assert_null(warning);
+	assert_int_equal(cache_count(c), RT_N);
+	for (i = 0; i < RT_N; i++)
+		assert_true(jfound(c, "rt", i, 0));
+	/* Backwards, and absent keys. */
+	for (i = RT_N - 1; i >= 0; i -= 7)
+		assert_true(jfound(c, "rt", i, 0));
+	assert_false(jfound(c, "rt", RT_N, 0));
+	cache_close(c);		/* appended nothing: no compaction */
+	assert_int_equal(file_size(f->path), size);
+
+	buf_init(&out);
+	buf_init(&want);
+	for (i = 0; i < RT_N; i++) {
+		json_t *v = judge_value("rt", i, 0);
+
+		jsonw_dump(&want, v, 0);
+		buf_addc(&want, '\n');
+		json_decref(v);
+	}
+	if (zstd_dc(f, &out)) {
+		assert_int_equal(out.len, want.len);
+		assert_memory_equal(out.p, want.p, want.len);
+	}
+	buf_release(&out);
+	buf_release(&want);
+}
+
+static void
+test_cache_compact_duplicates_latest(void **state)
+{
+	struct fixture *f = *state;
+	struct cache *c;
+	struct diag d;
+	struct buf out;
+	int i, pass, singles, packs, lines;
+	off_t end;
+
+	c = open_ok(f, 0, NULL);
+	for (i = 0; i < 300; i++)
+		jput(c, "dk", i, 0);
+	jput(c, "dk", 5, 1);		/* replaces a single entry */
+	diag_clear(&d);
+	assert_int_equal(cache_compact(c, 1, &d), 0);
+	assert_int_equal(cache_count(c), 300);
+	file_kinds(f->path, &singles, &packs, &end);
+	assert_int_equal(singles, 0);
+	assert_int_equal(packs, 1);
+	assert_true(jfound(c, "dk", 5, 1));
+	jput(c, "dk", 7, 1);		/* replaces a value in the pack */
+	assert_true(jfound(c, "dk", 7, 1));
+	assert_int_equal(cache_compact(c, 1, &d), 0);
+	assert_int_equal(cache_count(c), 300);
+	for (pass = 0; pass < 2; pass++) {
+		for (i = 0; i < 300; i++)
+			assert_true(jfound(c, "dk", i, i == 5 || i == 7));
+		cache_close(c);
+		c = open_ok(f, CACHE_READONLY, NULL);
+		assert_int_equal(cache_count(c), 300);
+	}
+	cache_close(c);
+	/* Only the latest values are left in the file. */
+	buf_init(&out);
+	if (zstd_dc(f, &out)) {
+		for (i = 0, lines = 0; i < (int)out.len; i++)
+			lines += out.p[i] == '\n';
+		assert_int_equal(lines, 300);
+		assert_non_null(strstr(out.p, "(revised)"));
+	}
+	buf_release(&out);
+}
+
+static void
+test_cache_torn_tail_after_pack(void **state)
+{
+	struct fixture *f = *state;
+	struct cache *c;
+	struct buf orig;
+	char *warning;
+	off_t packed, s1, cut[6], end;
+	int i, k, singles, packs;
+
+	c = open_ok(f, 0, NULL);
+	for (i = 0; i < RT_N; i++)
+		jput(c, "tp", i, 0);
+	cache_close(c);
+	packed = file_size(f->path);
+	c = open_ok(f, 0, NULL);
+	jput(c, "tq", 1, 0);
+	s1 = file_size(f->path);
+	jput(c, "tq", 2, 0);
+	cache_close(c);
+	file_kinds(f->path, &singles, &packs, &end);
+	assert_int_equal(packs, 2);
+	assert_int_equal(singles, 2);
+	buf_init(&orig);
+	slurp(f->path, &orig);
+
+	/* In the single entry after the packs: the packs are whole. */
+	cut[0] = packed + 3;
+	cut[1] = packed + 40;
+	cut[2] = s1 + 10;
+	for (k = 0; k < 3; k++) {
+		spit(f->path, orig.p, orig.len);
+		file_truncate(f->path, cut[k]);
+		c = open_ok(f, CACHE_READONLY, &warning);
+		assert_non_null(warning);
+		assert_non_null(strstr(warning, "torn tail"));
+		free(warning);
+		assert_int_equal(cache_count(c), RT_N + (k == 2));
+		assert_true(jfound(c, "tp", 0, 0));
+		assert_true(jfound(c, "tp", RT_N - 1, 0));
+		assert_int_equal(jfound(c, "tq", 1, 0), k == 2);
+		assert_false(jfound(c, "tq", 2, 0));
+		cache_close(c);
+	}
+
+	/* In the second pack: its header, its frame. */
+	spit(f->path, orig.p, orig.len);
+	c = open_ok(f, 0, NULL);
+	cache_close(c);
+	cut[3] = packed - 1;
+	cut[4] = packed - 100;
+	{
+		unsigned char h[24];
+		int fd = open(f->path, O_RDONLY);
+
+		assert_true(fd >= 0);
+		assert_int_equal(read(fd, h, 24), 24);
+		close(fd);
+		/* The first pack ends where the second begins. */
+		cut[5] = 24 + (off_t)(h[20] | h[21] << 8 | h[22] << 16 |
+		    (uint32_t)h[23] << 24) + 10;
+	}
+	for (k = 3; k < 6; k++) {
+		spit(f->path, orig.p, orig.len);
+		file_truncate(f->path, cut[k]);
+		c = open_ok(f, CACHE_READONLY, &warning);
+		assert_non_null(warning);
+		assert_non_null(strstr(warning, "torn tail"));
+		free(warning);
+		assert_int_equal(cache_count(c), 512);
+		assert_true(jfound(c, "tp", 511, 0));
+		assert_false(jfound(c, "tp", 512, 0));
+		cache_close(c);
+		/* The next put cuts the torn pack. */
+		c = open_ok(f, 0, NULL);
+		jput(c, "tq", 3, 0);
+		cache_close(c);
+		c = open_ok(f, CACHE_READONLY, &warning);
+		assert_null(warning);
+		assert_int_equal(cache_count(c), 513);
+		assert_true(jfound(c, "tq", 3, 0));
+		cache_close(c);
+	}
+	buf_release(&orig);
+}
+
+static void
+test_cache_corrupt_pack_skipped(void **state)
+{
+	struct fixture *f = *state;
+	struct cache *c;
+	struct buf b;
+	char *warning;
+	uint32_t len;
+	int i, singles, packs;
+	off_t end;
+
+	c = open_ok(f, 0, NULL);
+	for (i = 0; i < RT_N; i++)
+		jput(c, "cp", i, 0);
+	cache_close(c);
+	c = open_ok(f, 0, NULL);
+	for (i = 0; i < 3; i++)
+		jput(c, "cs", i, 0);
+	cache_close(c);
+
+	/* Flip a byte in the middle of the first pack's frame. */
+	buf_init(&b);
+	slurp(f->path, &b);
+	len = (unsigned char)b.p[20] | (unsigned char)b.p[21] << 8 |
+	    (unsigned char)b.p[22] << 16 | (uint32_t)(unsigned char)b.p[23] <<
+	    24;
+	b.p[24 + len / 2] ^= 0x20;
+	spit(f->path, b.p, b.len);
+	buf_release(&b);
+
+	c = open_ok(f, 0, &warning);
+	assert_non_null(warning);
+	assert_non_null(strstr(warning, "1 corrupt entry"));
+	free(warning);
+	assert_int_equal(cache_count(c), RT_N - 512 + 3);
+	assert_false(jfound(c, "cp", 0, 0));
+	assert_false(jfound(c, "cp", 511, 0));
+	assert_true(jfound(c, "cp", 512, 0));
+	assert_true(jfound(c, "cp", RT_N - 1, 0));
+	for (i = 0; i < 3; i++)
+		assert_true(jfound(c, "cs", i, 0));
+	/* Compaction drops the corrupt pack and keeps the rest. */
+	assert_int_equal(cache_compact(c, 1, NULL), 0);
+	assert_int_equal(cache_count(c), RT_N - 512 + 3);
+	cache_close(c);
+	c = open_ok(f, 0, &warning);
+	assert_null(warning);
+	assert_int_equal(cache_count(c), RT_N - 512 + 3);
+	assert_true(jfound(c, "cs", 2, 0));
+	cache_close(c);
+	file_kinds(f->path, &singles, &packs, &end);
+	assert_int_equal(singles, 0);
+}
+
+#define CW_N 600
+
+static void
+test_cache_compact_concurrent_writer(void **state)
+{
+	struct fixture *f = *state;
+	struct cache *c;
+	struct diag d;
+	pid_t pid;
+	int go[2], st, i, n = 0, rounds = 0;
+
+	c = open_ok(f, 0, NULL);
+	assert_int_equal(pipe(go), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		struct cache *w;
+		char b;
+		int bad = 0;
+
+		close(go[1]);
+		if (read(go[0], &b, 1) != 1)
+			_exit(2);
+		w = cache_open(f->dir, 0, NULL, &d);
+		if (w == NULL)
+			_exit(3);
+		for (i = 0; i < CW_N; i++) {
+			unsigned char key[HASH_LEN];
+			json_t *v = judge_value("cw", i, 0);
+
+			key_of("cw", i, key);
+			if (cache_put(w, key, v, &d) != 0)
+				bad++;
+			json_decref(v);
+		}
+		/* Its own entries, across whatever compactions ran. */
+		for (i = 0; i < CW_N; i++) {
+			unsigned char key[HASH_LEN];
+			json_t *v = NULL;
+
+			key_of("cw", i, key);
+			if (cache_get(w, key, &v, &d) != 1)
+				bad++;
+			json_decref(v);
+		}
+		cache_close(w);
+		_exit(bad ? 1 : 0);
+	}
+	close(go[0]);
+	assert_int_equal(write(go[1], "g", 1), 1);
+	close(go[1]);
+	while (waitpid(pid, &st, WNOHANG) != pid) {
+		jput(c, "cq", n++, 0);
+		diag_clear(&d);
+		if (cache_compact(c, 1, &d) != 0)
+			fail_msg("cache_compact: %s", d.msg);
+		rounds++;
+	}
+	assert_true(WIFEXITED(st));
+	assert_int_equal(WEXITSTATUS(st), 0);
+	print_message("%d compactions while the writer ran\n", rounds);
+	for (i = 0; i < CW_N; i++)
+		assert_true(jfound(c, "cw", i, 0));
+	for (i = 0; i < n; i++)
+		assert_true(jfound(c, "cq", i, 0));
+	assert_int_equal(cache_count(c), CW_N + n);
+	cache_close(c);
+	c = open_ok(f, CACHE_READONLY, NULL);
+	assert_int_equal(cache_count(c), CW_N + n);
+	for (i = 0; i < CW_N; i++)
+		assert_true(jfound(c, "cw", i, 0));
+	for (i = 0; i < n; i++)
+		assert_true(jfound(c, "cq", i, 0));
+	cache_close(c);
+}
+
+static void
+test_cache_reader_across_compaction(void **state)
+{
+	struct fixture *f = *state;
+	struct cache *w, *r;
+	int i;
+
+	w = open_ok(f, 0, NULL);
+	for (i = 0; i < 300; i++)
+		jput(w, "ra", i, 0);
+	r = open_ok(f, CACHE_READONLY, NULL);
+	assert_int_equal(cache_count(r), 300);
+	assert_true(jfound(r, "ra", 1, 0));
+	assert_int_equal(cache_compact(r, 1, NULL), -1);	/* read-only */
+	assert_int_equal(cache_compact(w, 1, NULL), 0);
+	/* The old file is still readable until the reader notices. */
+	assert_true(jfound(r, "ra", 2, 0));
+	for (i = 0; i < 10; i++)
+		jput(w, "rb", i, 0);
+	for (i = 0; i < 10; i++)
+		assert_true(jfound(r, "rb", i, 0));
+	for (i = 0; i < 300; i++)
+		assert_true(jfound(r, "ra", i, 0));
+	assert_int_equal(cache_count(r), 310);
+	/* And a writer that did not compact appends to the new file. */
+	cache_close(w);
+	w = open_ok(f, 0, NULL);
+	assert_int_equal(cache_compact(w, 1, NULL), 0);
+	jput(w, "rc", 0, 0);
+	assert_true(jfound(r, "rc", 0, 0));
+	cache_close(w);
+	cache_close(r);
+}
+
+static void
+test_cache_auto_compact_threshold(void **state)
+{
+	struct fixture *f = *state;
+	struct cache *c;
+	int i, singles, packs;
+	off_t end;
+
+	c = open_ok(f, 0, NULL);
+	for (i = 0; i < 255; i++)
+		jput(c, "th", i, 0);
+	/* Not forced, and the file has too few single entries. */
+	assert_int_equal(cache_compact(c, 0, NULL), 0);
+	cache_close(c);
+	file_kinds(f->path, &singles, &packs, &end);
+	assert_int_equal(singles, 255);
+	assert_int_equal(packs, 0);
+	/* 256 in the file, but this session appended only one. */
+	c = open_ok(f, 0, NULL);
+	jput(c, "th", 255, 0);
+	cache_close(c);
+	file_kinds(f->path, &singles, &packs, &end);
+	assert_int_equal(singles, 256);
+	assert_int_equal(packs, 0);
+	/* Asked for, it runs: the file has 256. */
+	c = open_ok(f, 0, NULL);
+	assert_int_equal(cache_compact(c, 0, NULL), 0);
+	assert_int_equal(cache_count(c), 256);
+	cache_close(c);
+	file_kinds(f->path, &singles, &packs, &end);
+	assert_int_equal(singles, 0);
+	assert_int_equal(packs, 1);
+	/* A session of 300 puts packs them; the full pack is kept. */
+	c = open_ok(f, 0, NULL);
+	for (i = 256; i < 556; i++)
+		jput(c, "th", i, 0);
+	cache_close(c);
+	file_kinds(f->path, &singles, &packs, &end);
+	assert_int_equal(singles, 0);
+	assert_int_equal(packs, 2);
+	c = open_ok(f, CACHE_READONLY, NULL);
+	assert_int_equal(cache_count(c), 556);
+	for (i = 0; i < 556; i++)
+		assert_true(jfound(c, "th", i, 0));
+	cache_close(c);
+}
+
+static void
+test_cache_compact_removes_stale_tmp(void **state)
+{
+	struct fixture *f = *state;
+	struct cache *c;
+	char dead[192], live[192];
+	pid_t pid;
+	int fd, st;
+
+	c = open_ok(f, 0, NULL);
+	jput(c, "st", 1, 0);
+	/* A pid that is surely not running: a child we reaped. */
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0)
+		_exit(0);
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	snprintf(dead, sizeof(dead), "%s/v1/cache.zst.tmp.%ld", f->dir,
+	    (long)pid);
+	snprintf(live, sizeof(live), "%s/v1/cache.zst.tmp.%ld", f->dir,
+	    (long)getppid());
+	fd = open(dead, O_WRONLY | O_CREAT, 0600);
+	assert_true(fd >= 0);
+	close(fd);
+	fd = open(live, O_WRONLY | O_CREAT, 0600);
+	assert_true(fd >= 0);
+	close(fd);
+	assert_int_equal(cache_compact(c, 1, NULL), 0);
+	assert_int_equal(access(dead, F_OK), -1);
+	assert_int_equal(access(live, F_OK), 0);
+	assert_true(jfound(c, "st", 1, 0));
+	cache_close(c);
+	unlink(live);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int
@@ -745,6 +1315,14 @@ main(void)
 		T(test_cache_concurrent_writers),
 		T(test_cache_permission_warning),
 		T(test_cache_open_errors),
+		T(test_cache_compact_roundtrip),
+		T(test_cache_compact_duplicates_latest),
+		T(test_cache_torn_tail_after_pack),
+		T(test_cache_corrupt_pack_skipped),
+		T(test_cache_compact_concurrent_writer),
+		T(test_cache_reader_across_compaction),
+		T(test_cache_auto_compact_threshold),
+		T(test_cache_compact_removes_stale_tmp),
 		cmocka_unit_test(test_cache_default_dir),
 	};
 
