@@ -44,18 +44,21 @@ D        = $(OUT)/$(BENCH)
 ALL      = $(sort $(BASELINE) $(MODELS))
 ANSWERS  = $(ALL:%=$(D)/answers/%.jsonl)
 ENSEMBLE = $(ALL:%=$(D)/ensemble/%.jsonl)
+JUDGMENTS = $(foreach j,$(JUDGES),$(ALL:%=$(D)/judgments/$(j)/%.jsonl))
 comma   := ,
 empty   :=
 space   := $(empty) $(empty)
 
 .PHONY: all answers judgments ensemble
 .DELETE_ON_ERROR:
-.SECONDARY:
+# Every output is named as a prerequisite below, so none is "intermediate":
+# make neither deletes one nor skips one that is missing (.SECONDARY would).
 
-all: $(D)/leaderboard.txt
+all: $(D)/leaderboard.txt $(JUDGMENTS)
 	@cat $<
 
 answers: $(ANSWERS)
+judgments: $(JUDGMENTS)
 ensemble: $(ENSEMBLE)
 
 $(D)/answers/%.jsonl: $(QUESTIONS)
