@@ -302,6 +302,7 @@ tok_find(struct diag *d)
 	static const char *const rel[] = {
 		"/../data/tokenizer/" TOK_FILE_NAME,
 		"/../../../data/tokenizer/" TOK_FILE_NAME,
+		"/../share/judgepipe/" TOK_FILE_NAME,	/* PREFIX/bin */
 	};
 	char exe[PATH_MAX], *slash;
 	struct buf b;
