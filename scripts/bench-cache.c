@@ -2,15 +2,17 @@
  * bench-cache.c: fill a cache with judge-reply-sized values, then time the
  * scan at open and lookups.
  *
- * usage: bench-cache fill dir n
- *        bench-cache read dir n
+ * usage: bench-cache fill dir n [short]
+ *        bench-cache read dir n [sequential]
  *
  * fill appends n SPEC 7 values whose text is 1.5-3 KB of English-like judge
- * prose (words from a fixed vocabulary, seeded, so runs are repeatable) and
- * prints the insert rate and the raw value bytes.  read, in a fresh process
- * so its peak RSS is the reader's own, opens the cache, gets all n keys in
- * a shuffled order and 10,000 absent ones, and prints the figures.  Built
- * by scripts/bench-cache.sh against build/rel.
+ * prose (words from a fixed vocabulary, seeded, so runs are repeatable), or
+ * with "short" a 100-300 byte judge reply (values of some 420 bytes), and
+ * prints the insert rate, the raw value bytes and the file's bytes before
+ * cache_close compacts it, then the compaction time.  read, in a fresh
+ * process so its peak RSS is the reader's own, opens the cache, gets all n
+ * keys in a shuffled order (or in put order) and 10,000 absent ones, and
+ * prints the figures.  Built by scripts/bench-cache.sh against build/rel.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -78,6 +80,8 @@ key_of(long i, unsigned char key[HASH_LEN])
 	hash_sha256(s, strlen(s), key);
 }
 
+static int short_text;
+
 /* A judge reply of 1.5-3 KB: two evaluations and a verdict. */
 static void
 judge_text(struct buf *t)
@@ -91,9 +95,11 @@ judge_text(struct buf *t)
 	int h, n, cap;
 
 	buf_reset(t);
-	for (h = 0; h < 3; h++) {
+	if (short_text)
+		target = 100 + rng() % 200;
+	for (h = short_text ? 2 : 0; h < 3; h++) {
 		buf_adds(t, heads[h]);
-		part = target * (h + 1) / 3;
+		part = short_text ? target : target * (h + 1) / 3;
 		cap = 1;
 		n = 0;
 		while (t->len < part) {
@@ -144,8 +150,10 @@ fill(const char *dir, long n)
 	struct cache *c;
 	struct diag d;
 	struct buf t, line;
+	struct stat st;
 	unsigned char key[HASH_LEN];
-	double t0, t1;
+	char path[4096];
+	double t0, t1, t2;
 	long long raw = 0;
 	long i;
 
@@ -171,18 +179,27 @@ fill(const char *dir, long n)
 		}
 		json_decref(v);
 	}
-	cache_close(c);
 	t1 = now();
+	snprintf(path, sizeof(path), "%s/v1/cache.zst", dir);
+	if (stat(path, &st) == -1) {
+		perror(path);
+		return 1;
+	}
+	/* It appended n, so closing compacts the file. */
+	cache_close(c);
+	t2 = now();
 	printf("raw_bytes %lld\n", raw);
+	printf("single_bytes %lld\n", (long long)st.st_size);
 	printf("insert %.2f s (%.0f puts/s, including value generation)\n",
 	    t1 - t0, n / (t1 - t0));
+	printf("close %.2f s (sync and compaction)\n", t2 - t1);
 	buf_release(&t);
 	buf_release(&line);
 	return 0;
 }
 
 static int
-bench_read(const char *dir, long n)
+bench_read(const char *dir, long n, int shuffle)
 {
 	struct cache *c;
 	struct diag d;
@@ -197,7 +214,7 @@ bench_read(const char *dir, long n)
 	for (i = 0; i < n; i++)
 		order[i] = i;
 	rng_state = 7;
-	for (i = n - 1; i > 0; i--) {
+	for (i = shuffle ? n - 1 : 0; i > 0; i--) {
 		long tmp = order[i];
 
 		j = (long)(rng() % (uint64_t)(i + 1));
@@ -233,8 +250,9 @@ bench_read(const char *dir, long n)
 	getrusage(RUSAGE_SELF, &ru);
 	printf("entries %zu\n", cache_count(c));
 	printf("open %.3f s (scan and verify every entry)\n", t1 - t0);
-	printf("get %.0f/s (%.1f us each, %ld hits, %ld wrong)\n",
-	    n / (t2 - t1), (t2 - t1) / n * 1e6, hits, bad);
+	printf("get %s %.0f/s (%.1f us each, %ld hits, %ld wrong)\n",
+	    shuffle ? "shuffled" : "sequential", n / (t2 - t1),
+	    (t2 - t1) / n * 1e6, hits, bad);
 	printf("miss %.1f us each (index probe and rescan check)\n",
 	    (t3 - t2) / MISSES * 1e6);
 	printf("peak_rss %ld KiB\n", ru.ru_maxrss);
@@ -248,15 +266,22 @@ main(int argc, char **argv)
 {
 	long n;
 
-	n = argc == 4 ? atol(argv[3]) : 0;
-	if (n <= 0) {
-		fprintf(stderr, "usage: bench-cache fill|read dir n\n");
-		return 2;
-	}
-	if (strcmp(argv[1], "fill") == 0)
+	n = argc == 4 || argc == 5 ? atol(argv[3]) : 0;
+	if (n <= 0)
+		goto usage;
+	if (strcmp(argv[1], "fill") == 0) {
+		short_text = argc == 5 && strcmp(argv[4], "short") == 0;
+		if (argc == 5 && !short_text)
+			goto usage;
 		return fill(argv[2], n);
-	if (strcmp(argv[1], "read") == 0)
-		return bench_read(argv[2], n);
-	fprintf(stderr, "usage: bench-cache fill|read dir n\n");
+	}
+	if (strcmp(argv[1], "read") == 0) {
+		if (argc == 5 && strcmp(argv[4], "sequential") != 0)
+			goto usage;
+		return bench_read(argv[2], n, argc == 4);
+	}
+usage:
+	fprintf(stderr, "usage: bench-cache fill dir n [short]\n"
+	    "       bench-cache read dir n [sequential]\n");
 	return 2;
 }
