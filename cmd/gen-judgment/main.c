@@ -268,7 +268,10 @@ run(const struct opts *o, struct judge_config *jc)
 		rc = diag_print(PROG, &d);
 		goto out;
 	}
-	cli_catch_signals(on_signal, 0);
+	/* As gen-answer: many connections, and no death by SIGPIPE from a
+	 * closed connection (cli_flush_stdout re-raises it for stdout). */
+	cli_raise_fd_limit(PROG, llm_parallel(r.llm));
+	cli_catch_signals(on_signal, CLI_IGNORE_SIGPIPE);
 	r.progress = progress_new(PROG, judge_count(j), !o->llm.quiet);
 	rc = judge_run(j, r.llm, &d);
 	progress_free(r.progress);
