@@ -13,6 +13,7 @@
 #include "jsonl.h"
 #include "jsonw.h"
 #include "request.h"
+#include "strmap.h"
 #include "style.h"
 
 /*
@@ -337,63 +338,27 @@ answer_read_questions(struct answer *a, const char *path)
 	return rc;
 }
 
-/* An open-addressing set of question indices, keyed by question id. */
-struct idset {
-	uint32_t *tab;			/* index + 1; 0: empty */
-	size_t mask;
-};
-
-static uint64_t
-fnv1a(const char *p, size_t n)
-{
-	uint64_t h = 0xcbf29ce484222325ULL;
-
-	while (n-- > 0)
-		h = (h ^ (unsigned char)*p++) * 0x100000001b3ULL;
-	return h;
-}
-
-/* Insert question qi unless its id is present: returns 0, or 1 if seen. */
-static int
-idset_add(struct idset *s, struct question *qs, size_t qi)
-{
-	size_t i = (size_t)fnv1a(qs[qi].qid, qs[qi].qid_len) & s->mask;
-
-	for (; s->tab[i] != 0; i = (i + 1) & s->mask) {
-		const struct question *o = &qs[s->tab[i] - 1];
-
-		if (o->qid_len == qs[qi].qid_len &&
-		    memcmp(o->qid, qs[qi].qid, o->qid_len) == 0)
-			return 1;
-	}
-	s->tab[i] = (uint32_t)qi + 1;
-	return 0;
-}
-
 int
 answer_prepare(struct answer *a)
 {
-	struct idset s;
-	size_t i, n = 0, size = 16;
+	struct strmap seen = { 0 };
+	size_t i, n = 0;
 	int rc = 0;
 
-	while (size < 2 * a->n_qs)
-		size *= 2;
-	s.tab = xcalloc(size, sizeof(*s.tab));
-	s.mask = size - 1;
 	for (i = 0; i < a->n_qs; i++) {
 		struct question *q = &a->qs[i];
 
 		a->qs[n] = *q;
-		if (idset_add(&s, a->qs, n)) {
+		if (strmap_get(&seen, q->qid, q->qid_len) != STRMAP_NONE) {
 			rc = note(a->h, EX_DATAERR, q->file, q->lineno,
 			    "duplicate question_id '%s'", q->qid);
 			free(q->qid);
 			continue;
 		}
+		strmap_put(&seen, q->qid, q->qid_len, n);
 		n++;
 	}
-	free(s.tab);
+	strmap_release(&seen);
 	a->n_qs = n;
 	for (i = n = 0; i < a->n_qs; i++) {
 		if (a->p->shard == NULL || shard_keep(a->p->shard,

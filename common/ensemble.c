@@ -7,6 +7,7 @@
 
 #include "buf.h"
 #include "ensemble.h"
+#include "hash.h"
 
 /* Game values besides -2..2. */
 #define V_NULL	100	/* a null score or a null game */
@@ -181,27 +182,15 @@ judge_index(struct ensemble *e, const char *name)
 }
 
 static uint64_t
-fnv(uint64_t h, const void *p, size_t n)
-{
-	const unsigned char *s = p;
-
-	while (n-- > 0) {
-		h ^= *s++;
-		h *= 0x100000001b3ULL;
-	}
-	return h;
-}
-
-static uint64_t
 entry_hash(size_t judge, const char *model, size_t model_len,
     const char *qid, size_t qid_len)
 {
-	uint64_t h = 0xcbf29ce484222325ULL;
+	uint64_t h = HASH_FNV_INIT;
 
-	h = fnv(h, &judge, sizeof(judge));
-	h = fnv(h, &model_len, sizeof(model_len));
-	h = fnv(h, model, model_len);
-	return fnv(h, qid, qid_len);
+	h = hash_fnv1a(h, &judge, sizeof(judge));
+	h = hash_fnv1a(h, &model_len, sizeof(model_len));
+	h = hash_fnv1a(h, model, model_len);
+	return hash_fnv1a(h, qid, qid_len);
 }
 
 static void

@@ -97,3 +97,15 @@ hash_u64be(const unsigned char *p)
 		v = v << 8 | p[i];
 	return v;
 }
+
+unsigned long long
+hash_fnv1a(unsigned long long h, const void *p, size_t n)
+{
+	const unsigned char *s = p;
+
+	while (n-- > 0) {
+		h ^= *s++;
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}

@@ -21,6 +21,13 @@ void hash_hex(const unsigned char *p, size_t n, char *out);
 /* Parse 2n hex digits into n bytes.  Returns 0, or -1 when not hex. */
 int hash_unhex(const char *hex, size_t n, unsigned char *out);
 
+/*
+ * FNV-1a, 64-bit, for in-memory hash tables (not a digest): continue hash h
+ * over p[0..n).  Start with HASH_FNV_INIT.
+ */
+#define HASH_FNV_INIT 0xcbf29ce484222325ULL
+unsigned long long hash_fnv1a(unsigned long long h, const void *p, size_t n);
+
 /* The first 8 bytes of p as a big-endian integer. */
 unsigned long long hash_u64be(const unsigned char *p);
 

@@ -8,95 +8,8 @@
 #include "judge.h"
 #include "jsonl.h"
 #include "prompt.h"
+#include "strmap.h"
 #include "verdict.h"
-
-/* ---- a small map from byte strings to indices ---- */
-
-struct smap {
-	struct smap_slot {
-		char *key;	/* NULL: empty */
-		size_t len;
-		size_t val;
-	} *v;
-	size_t n, cap;
-};
-
-static uint64_t
-fnv1a(const char *p, size_t n)
-{
-	uint64_t h = 0xcbf29ce484222325ULL;
-
-	while (n-- > 0) {
-		h ^= (unsigned char)*p++;
-		h *= 0x100000001b3ULL;
-	}
-	return h;
-}
-
-static struct smap_slot *
-smap_slot(const struct smap *m, const char *key, size_t len)
-{
-	size_t i = fnv1a(key, len) & (m->cap - 1);
-
-	while (m->v[i].key != NULL && (m->v[i].len != len ||
-	    memcmp(m->v[i].key, key, len) != 0))
-		i = (i + 1) & (m->cap - 1);
-	return &m->v[i];
-}
-
-/* The value of key, or (size_t)-1. */
-static size_t
-smap_get(const struct smap *m, const char *key, size_t len)
-{
-	const struct smap_slot *s;
-
-	if (m->cap == 0)
-		return (size_t)-1;
-	s = smap_slot(m, key, len);
-	return s->key != NULL ? s->val : (size_t)-1;
-}
-
-static void
-smap_put(struct smap *m, const char *key, size_t len, size_t val)
-{
-	struct smap_slot *s;
-
-	if (2 * (m->n + 1) > m->cap) {
-		struct smap old = *m;
-		size_t i;
-
-		m->cap = m->cap == 0 ? 64 : 2 * m->cap;
-		m->v = xcalloc(m->cap, sizeof(*m->v));
-		m->n = 0;
-		for (i = 0; i < old.cap; i++)
-			if (old.v[i].key != NULL) {
-				*smap_slot(m, old.v[i].key, old.v[i].len) =
-				    old.v[i];
-				m->n++;
-			}
-		free(old.v);
-	}
-	s = smap_slot(m, key, len);
-	if (s->key == NULL) {
-		s->key = xmalloc(len + 1);
-		memcpy(s->key, key, len);
-		s->key[len] = '\0';
-		s->len = len;
-		m->n++;
-	}
-	s->val = val;
-}
-
-static void
-smap_release(struct smap *m)
-{
-	size_t i;
-
-	for (i = 0; i < m->cap; i++)
-		free(m->v[i].key);
-	free(m->v);
-	memset(m, 0, sizeof(*m));
-}
 
 /* The key of an answer: model, NUL, question id. */
 static void
@@ -387,20 +300,20 @@ struct judge {
 	struct judge_question **questions;
 	struct origin *q_origin;
 	size_t n_questions;
-	struct smap q_index;
+	struct strmap q_index;
 
 	struct judge_answer **baselines;
 	size_t n_baselines;
-	struct smap b_index;		/* question id -> baseline */
+	struct strmap b_index;		/* question id -> baseline */
 
 	struct judge_answer **refs;
 	size_t n_refs;
-	struct smap r_index;		/* model NUL question id -> ref */
+	struct strmap r_index;		/* model NUL question id -> ref */
 
 	struct judge_answer **answers;	/* NULL: replaced by a later one */
 	struct origin *a_origin;
 	size_t n_answers;
-	struct smap a_index;		/* model NUL question id -> answer */
+	struct strmap a_index;		/* model NUL question id -> answer */
 
 	struct job *jobs;
 	size_t n_jobs;
@@ -508,10 +421,10 @@ judge_free(struct judge *j)
 	free_answers(j->refs, j->n_refs);
 	free_answers(j->answers, j->n_answers);
 	free(j->a_origin);
-	smap_release(&j->q_index);
-	smap_release(&j->b_index);
-	smap_release(&j->r_index);
-	smap_release(&j->a_index);
+	strmap_release(&j->q_index);
+	strmap_release(&j->b_index);
+	strmap_release(&j->r_index);
+	strmap_release(&j->a_index);
 	for (i = 0; i < j->n_files; i++)
 		free(j->files[i]);
 	free(j->files);
@@ -538,9 +451,9 @@ static int
 add_question(struct judge *j, struct judge_question *q, const char *file,
     long line)
 {
-	size_t prev = smap_get(&j->q_index, q->id, q->id_len);
+	size_t prev = strmap_get(&j->q_index, q->id, q->id_len);
 
-	if (prev != (size_t)-1) {
+	if (prev != STRMAP_NONE) {
 		note(j, EX_DATAERR, file, line, "duplicate question '%s' "
 		    "(first at %s:%ld)", q->id, j->q_origin[prev].file,
 		    j->q_origin[prev].line);
@@ -555,19 +468,19 @@ add_question(struct judge *j, struct judge_question *q, const char *file,
 	*j->questions[j->n_questions] = *q;
 	j->q_origin[j->n_questions].file = file;
 	j->q_origin[j->n_questions].line = line;
-	smap_put(&j->q_index, q->id, q->id_len, j->n_questions);
+	strmap_put(&j->q_index, q->id, q->id_len, j->n_questions);
 	j->n_questions++;
 	return 0;
 }
 
 /* Store a in v (growing it) under key in m; a later key replaces. */
 static size_t
-store_answer(struct judge_answer ***v, size_t *n, struct smap *m,
+store_answer(struct judge_answer ***v, size_t *n, struct strmap *m,
     const char *key, size_t key_len, struct judge_answer *a, int *replaced)
 {
-	size_t prev = smap_get(m, key, key_len);
+	size_t prev = strmap_get(m, key, key_len);
 
-	*replaced = prev != (size_t)-1;
+	*replaced = prev != STRMAP_NONE;
 	*v = xrealloc(*v, (*n + 1) * sizeof(**v));
 	(*v)[*n] = xmalloc(sizeof(*a));
 	*(*v)[*n] = *a;
@@ -576,7 +489,7 @@ store_answer(struct judge_answer ***v, size_t *n, struct smap *m,
 		free((*v)[prev]);
 		(*v)[prev] = NULL;
 	}
-	smap_put(m, key, key_len, *n);
+	strmap_put(m, key, key_len, *n);
 	return (*n)++;
 }
 
@@ -626,8 +539,8 @@ add_answer(struct judge *j, enum kind kind, struct judge_answer *a,
 		return 0;
 	default:
 		pair_key(k, a->model, a->question_id, a->question_id_len);
-		prev = smap_get(&j->a_index, k->p, k->len);
-		if (prev != (size_t)-1)
+		prev = strmap_get(&j->a_index, k->p, k->len);
+		if (prev != STRMAP_NONE)
 			note(j, 0, file, line, "duplicate answer of model '%s' "
 			    "for question '%s' (first at %s:%ld): the last one "
 			    "wins", a->model, a->question_id,
@@ -739,14 +652,14 @@ match(struct judge *j, size_t i, struct job *jb)
 	const struct origin *o = &j->a_origin[i];
 	size_t qi, bi, r, ri;
 
-	qi = smap_get(&j->q_index, a->question_id, a->question_id_len);
-	if (qi == (size_t)-1) {
+	qi = strmap_get(&j->q_index, a->question_id, a->question_id_len);
+	if (qi == STRMAP_NONE) {
 		note(j, EX_DATAERR, o->file, o->line, "question %s is not in "
 		    "--questions (model %s)", a->question_id, a->model);
 		return -1;
 	}
-	bi = smap_get(&j->b_index, a->question_id, a->question_id_len);
-	if (bi == (size_t)-1) {
+	bi = strmap_get(&j->b_index, a->question_id, a->question_id_len);
+	if (bi == STRMAP_NONE) {
 		note(j, EX_DATAERR, o->file, o->line, "no baseline answer for "
 		    "question %s (model %s)", a->question_id, a->model);
 		return -1;
@@ -762,8 +675,8 @@ match(struct judge *j, size_t i, struct job *jb)
 	for (r = 0; r < j->jc->n_ref_model; r++) {
 		pair_key(&j->scratch, j->jc->ref_model[r], a->question_id,
 		    a->question_id_len);
-		ri = smap_get(&j->r_index, j->scratch.p, j->scratch.len);
-		if (ri == (size_t)-1) {
+		ri = strmap_get(&j->r_index, j->scratch.p, j->scratch.len);
+		if (ri == STRMAP_NONE) {
 			note(j, EX_DATAERR, o->file, o->line, "no reference "
 			    "answer of '%s' for question %s (model %s)",
 			    j->jc->ref_model[r], a->question_id, a->model);
