@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli.h"
 #include "diag.h"
 #include "ensemble.h"
 #include "jsonl.h"
@@ -228,15 +229,8 @@ write_out(const json_t *out, int flags)
 		if (jsonw_write_line(stdout, json_array_get(out, i), flags)
 		    == -1)
 			break;
-	if (fflush(stdout) == 0 && !ferror(stdout))
-		return 0;
 	/* A reader that went away is not an error: die as cat(1) would. */
-	if (errno == EPIPE) {
-		signal(SIGPIPE, SIG_DFL);
-		raise(SIGPIPE);
-	}
-	diag_error(PROG, NULL, 0, "write error: %s", strerror(errno));
-	return EX_IOERR;
+	return cli_flush_stdout(PROG);
 }
 
 /* Usage on stdout for -h (exit 0), on stderr after a bad option. */

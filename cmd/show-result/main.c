@@ -15,6 +15,7 @@
 #include "answerscan.h"
 #include "battles.h"
 #include "buf.h"
+#include "cli.h"
 #include "diag.h"
 #include "jsonl.h"
 #include "leaderboard.h"
@@ -233,14 +234,8 @@ out:
 static int
 write_stdout(const struct buf *b)
 {
-	if (fwrite(b->p, 1, b->len, stdout) == b->len && fflush(stdout) == 0)
-		return 0;
-	if (errno == EPIPE) {
-		signal(SIGPIPE, SIG_DFL);
-		raise(SIGPIPE);
-	}
-	diag_error(PROG, NULL, 0, "write error: %s", strerror(errno));
-	return EX_IOERR;
+	fwrite(b->p, 1, b->len, stdout);
+	return cli_flush_stdout(PROG);
 }
 
 /* Write every CSV to a temporary file, then rename them all. */
