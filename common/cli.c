@@ -1,6 +1,9 @@
-/* cli.c: signals, output, options and reporting shared by LLM commands. */
+/* cli.c: option tables, signals, output and reporting of the commands. */
 #include <errno.h>
+#include <limits.h>
+#include <math.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -67,28 +70,410 @@ cli_flush_stdout(const char *prog)
 	return EX_IOERR;
 }
 
-int
-cli_llm_option(const char *prog, struct cli_llm_opts *o, int ch,
-    const char *arg)
-{
-	struct diag d;
+/*
+ * Options.
+ */
 
-	switch (ch) {
+/* Whether o appears in usage form f. */
+static int
+in_form(const struct cli_option *o, int f)
+{
+	int forms = o->flags & ~0xff;
+
+	return forms == 0 ? f == 0 : (forms & CLI_FORM(f)) != 0;
+}
+
+/* An option of the "[-hq]" group: a letter, no argument, not required. */
+static int
+grouped(const struct cli_option *o)
+{
+	return o->letter != 0 && o->arg == NULL && !(o->flags & CLI_REQUIRED);
+}
+
+/* "-m entry", "[--name arg]" or "[--name]..." as the usage shows it. */
+static void
+usage_item(struct buf *b, const struct cli_option *o)
+{
+	int req = (o->flags & CLI_REQUIRED) != 0;
+
+	buf_reset(b);
+	if (!req)
+		buf_addc(b, '[');
+	if (o->letter != 0)
+		buf_printf(b, "-%c", o->letter);
+	else
+		buf_printf(b, "--%s", o->name);
+	if (o->arg != NULL)
+		buf_printf(b, " %s", o->arg);
+	if (!req)
+		buf_addc(b, ']');
+	if (o->flags & CLI_REPEAT)
+		buf_adds(b, "...");
+}
+
+/* The sorted letters of form f's flag group, as "[-hq]" (style(9)). */
+static void
+flag_group(struct buf *b, const struct cli_spec *s, int f)
+{
+	const struct cli_option *o;
+	char letters[CLI_MAX_OPTIONS];
+	size_t n = 0, i, j;
+	char t;
+
+	for (o = s->options; o->name != NULL && n < sizeof(letters); o++)
+		if (in_form(o, f) && grouped(o))
+			letters[n++] = (char)o->letter;
+	for (i = 1; i < n; i++)
+		for (j = i; j > 0 && letters[j - 1] > letters[j]; j--) {
+			t = letters[j];
+			letters[j] = letters[j - 1];
+			letters[j - 1] = t;
+		}
+	buf_reset(b);
+	if (n > 0)
+		buf_printf(b, "[-%.*s]", (int)n, letters);
+}
+
+/* Append " item" to b, or a new line indented by indent when too long. */
+static void
+wrap_add(struct buf *b, size_t *col, size_t indent, const char *item)
+{
+	size_t n = strlen(item);
+
+	if (n == 0)
+		return;
+	if (*col + 1 + n > 79 && *col > indent) {
+		buf_printf(b, "\n%*s", (int)indent, "");
+		*col = indent;
+	} else {
+		buf_addc(b, ' ');
+		(*col)++;
+	}
+	buf_adds(b, item);
+	*col += n;
+}
+
+void
+cli_usage_text(const struct cli_spec *s, struct buf *b)
+{
+	const struct cli_option *o;
+	struct buf item;
+	size_t col, indent = strlen("usage: ") + strlen(s->prog);
+	int f;
+
+	buf_init(&item);
+	for (f = 0; s->forms[f] != NULL; f++) {
+		buf_printf(b, "%s%s", f == 0 ? "usage: " : "       ", s->prog);
+		col = indent;
+		/* Required options first, then the flag group, the others. */
+		for (o = s->options; o->name != NULL; o++)
+			if (in_form(o, f) && (o->flags & CLI_REQUIRED)) {
+				usage_item(&item, o);
+				wrap_add(b, &col, indent + 1, item.p);
+			}
+		flag_group(&item, s, f);
+		wrap_add(b, &col, indent + 1, item.p);
+		for (o = s->options; o->name != NULL; o++)
+			if (in_form(o, f) && !(o->flags & CLI_REQUIRED) &&
+			    !grouped(o)) {
+				usage_item(&item, o);
+				wrap_add(b, &col, indent + 1, item.p);
+			}
+		wrap_add(b, &col, indent + 1, s->forms[f]);
+		buf_addc(b, '\n');
+	}
+	buf_release(&item);
+}
+
+/* "  -m, --model entry" or "      --cache dir": the left of a help line. */
+static void
+help_left(struct buf *b, const struct cli_option *o)
+{
+	buf_reset(b);
+	if (o->letter != 0)
+		buf_printf(b, "  -%c, ", o->letter);
+	else
+		buf_adds(b, "      ");
+	buf_printf(b, "--%s", o->name);
+	if (o->arg != NULL)
+		buf_printf(b, " %s", o->arg);
+}
+
+void
+cli_help_text(const struct cli_spec *s, struct buf *b)
+{
+	const struct cli_option *o;
+	struct buf left;
+	size_t width = 0;
+
+	cli_usage_text(s, b);
+	if (s->about != NULL)
+		buf_printf(b, "\n%s\n", s->about);
+	buf_adds(b, "\n");
+	buf_init(&left);
+	/* One column for the help, unless a few long names would push it. */
+	for (o = s->options; o->name != NULL; o++) {
+		help_left(&left, o);
+		if (left.len > width && left.len <= 30)
+			width = left.len;
+	}
+	for (o = s->options; o->name != NULL; o++) {
+		help_left(&left, o);
+		buf_printf(b, "%-*s  %s\n", (int)width, left.p, o->help);
+	}
+	buf_release(&left);
+}
+
+void
+cli_usage(const struct cli_spec *s, FILE *f, int code)
+{
+	struct buf b;
+
+	buf_init(&b);
+	cli_usage_text(s, &b);
+	fputs(b.p, f);
+	buf_release(&b);
+	if (f == stdout && cli_flush_stdout(s->prog) != 0)
+		code = EX_IOERR;
+	exit(code);
+}
+
+void
+cli_begin(struct cli *c, const struct cli_spec *s, int argc, char **argv)
+{
+	const struct cli_option *o;
+	size_t n = 0, k = 0;
+
+	memset(c, 0, sizeof(*c));
+	c->spec = s;
+	c->argc = argc;
+	c->argv = argv;
+	/* ':' first: a missing argument returns ':', not '?'. */
+	c->shortopts[k++] = ':';
+	for (o = s->options; o->name != NULL; o++, n++) {
+		if (n == CLI_MAX_OPTIONS)
+			abort();	/* raise CLI_MAX_OPTIONS */
+		c->longopts[n].name = o->name;
+		c->longopts[n].has_arg = o->arg != NULL ? required_argument :
+		    no_argument;
+		c->longopts[n].val = o->id;
+		if (o->letter != 0) {
+			c->shortopts[k++] = (char)o->letter;
+			if (o->arg != NULL)
+				c->shortopts[k++] = ':';
+		}
+	}
+	c->shortopts[k] = '\0';
+	optind = 1;
+	opterr = 0;
+}
+
+int
+cli_next(struct cli *c)
+{
+	const struct cli_option *o;
+	const char *word;
+	char name[64];
+	struct buf b;
+	int ch, idx = -1;
+
+	ch = getopt_long(c->argc, c->argv, c->shortopts, c->longopts, &idx);
+	if (ch == -1) {
+		c->opt = NULL;
+		c->arg = NULL;
+		c->operands = c->argv + optind;
+		c->n_operands = c->argc - optind;
+		return -1;
+	}
+	if (ch == '?' || ch == ':') {
+		/* Name the option as typed: "--name[=...]" or "-x". */
+		word = c->argv[optind - 1];
+		if (strncmp(word, "--", 2) == 0)
+			snprintf(name, sizeof(name), "%.*s",
+			    (int)strcspn(word, "="), word);
+		else
+			snprintf(name, sizeof(name), "-%c", optopt);
+		if (ch == '?')
+			cli_usage_error(c, "unknown option '%s'", name);
+		cli_usage_error(c, "option '%s' needs an argument", name);
+	}
+	if (idx >= 0)
+		o = &c->spec->options[idx];
+	else
+		for (o = c->spec->options; o->name != NULL &&
+		    o->letter != ch; o++)
+			;
+	c->opt = o;
+	c->arg = optarg;
+	if (ch == 'h' && strcmp(o->name, "help") == 0) {
+		buf_init(&b);
+		cli_help_text(c->spec, &b);
+		fputs(b.p, stdout);
+		buf_release(&b);
+		exit(cli_flush_stdout(c->spec->prog));
+	}
+	if (ch == CLI_OPT_VERSION) {
+		printf("%s (judgepipe) %s\n", c->spec->prog,
+		    JUDGEPIPE_VERSION);
+		exit(cli_flush_stdout(c->spec->prog));
+	}
+	return ch;
+}
+
+void
+cli_usage_error(const struct cli *c, const char *fmt, ...)
+{
+	char msg[DIAG_MSG_LEN];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	diag_error(c->spec->prog, NULL, 0, "%s", msg);
+	cli_usage(c->spec, stderr, EX_USAGE);
+}
+
+void
+cli_bad_value(const struct cli *c, const char *want)
+{
+	cli_usage_error(c, "--%s: invalid value '%s' (want %s)", c->opt->name,
+	    c->arg != NULL ? c->arg : "", want);
+}
+
+long long
+cli_int(const struct cli *c, long long min, long long max)
+{
+	char want[96], *end;
+	long long v;
+
+	errno = 0;
+	v = strtoll(c->arg, &end, 10);
+	if (errno == 0 && end != c->arg && *end == '\0' && v >= min &&
+	    v <= max)
+		return v;
+	if (max == LLONG_MAX)
+		snprintf(want, sizeof(want), "an integer >= %lld", min);
+	else
+		snprintf(want, sizeof(want), "an integer from %lld to %lld",
+		    min, max);
+	cli_bad_value(c, want);
+}
+
+unsigned long long
+cli_uint(const struct cli *c, unsigned long long min, unsigned long long max)
+{
+	char want[96], *end;
+	unsigned long long v;
+
+	errno = 0;
+	/* strtoull would take "-1" as 2^64 - 1. */
+	v = c->arg[0] >= '0' && c->arg[0] <= '9' ? strtoull(c->arg, &end,
+	    10) : (end = (char *)c->arg, 0);
+	if (errno == 0 && end != c->arg && *end == '\0' && v >= min &&
+	    v <= max)
+		return v;
+	if (max == ULLONG_MAX)
+		snprintf(want, sizeof(want), "an integer from %llu to 2^64 - 1",
+		    min);
+	else
+		snprintf(want, sizeof(want), "an integer from %llu to %llu",
+		    min, max);
+	cli_bad_value(c, want);
+}
+
+double
+cli_double(const struct cli *c, double min, double max)
+{
+	char want[96], *end;
+	double v;
+
+	errno = 0;
+	v = strtod(c->arg, &end);
+	if (errno == 0 && end != c->arg && *end == '\0' && isfinite(v) &&
+	    v >= min && v <= max)
+		return v;
+	if (isinf(min) && isinf(max))
+		snprintf(want, sizeof(want), "a number");
+	else if (isinf(max))
+		snprintf(want, sizeof(want), "a number >= %g", min);
+	else if (isinf(min))
+		snprintf(want, sizeof(want), "a number <= %g", max);
+	else
+		snprintf(want, sizeof(want), "a number from %g to %g", min,
+		    max);
+	cli_bad_value(c, want);
+}
+
+int
+cli_choice(const char *choices, const char *arg)
+{
+	const char *p = choices, *bar;
+	size_t n = strlen(arg), len;
+	int i;
+
+	for (i = 0;; i++) {
+		bar = strchr(p, '|');
+		len = bar != NULL ? (size_t)(bar - p) : strlen(p);
+		if (len == n && strncmp(p, arg, n) == 0)
+			return i;
+		if (bar == NULL)
+			return -1;
+		p = bar + 1;
+	}
+}
+
+int
+cli_enum(const struct cli *c)
+{
+	struct buf want;
+	const char *p, *bar;
+	int i;
+
+	if ((i = cli_choice(c->opt->arg, c->arg)) >= 0)
+		return i;
+	/* "a, b or c" */
+	buf_init(&want);
+	for (p = c->opt->arg; (bar = strchr(p, '|')) != NULL; p = bar + 1)
+		buf_printf(&want, "%.*s%s", (int)(bar - p), p,
+		    strchr(bar + 1, '|') != NULL ? ", " : " or ");
+	buf_adds(&want, p);
+	cli_bad_value(c, want.p);
+}
+
+void
+cli_shard(const struct cli *c, struct shard *s)
+{
+	if (shard_parse(c->arg, s, NULL) == -1)
+		cli_bad_value(c, "k/n with 1 <= k <= n");
+}
+
+const char *
+cli_nonempty(const struct cli *c, const char *want)
+{
+	if (c->arg[0] == '\0')
+		cli_bad_value(c, want);
+	return c->arg;
+}
+
+int
+cli_llm_option(const struct cli *c, struct cli_llm_opts *o, int id)
+{
+	switch (id) {
 	case 'q':
 		o->quiet = 1;
 		diag_set_quiet(1);
 		return 1;
 	case CLI_OPT_API_CONFIG:
-		o->api_config = arg;
+		o->api_config = c->arg;
 		return 1;
 	case CLI_OPT_CACHE:
-		o->cache_dir = arg;
+		o->cache_dir = cli_nonempty(c, "a directory");
 		return 1;
 	case CLI_OPT_ENSURE_ASCII:
 		o->flags |= JSONW_ENSURE_ASCII;
 		return 1;
 	case CLI_OPT_FAILED:
-		o->failed = arg;
+		o->failed = c->arg;
 		return 1;
 	case CLI_OPT_NO_CACHE:
 		o->no_cache = 1;
@@ -97,33 +482,10 @@ cli_llm_option(const char *prog, struct cli_llm_opts *o, int ch,
 		o->offline = 1;
 		return 1;
 	case CLI_OPT_SHARD:
-		diag_clear(&d);
-		if (shard_parse(arg, &o->shard, &d) == -1) {
-			diag_print(prog, &d);
-			return -1;
-		}
+		cli_shard(c, &o->shard);
 		return 1;
-	case CLI_OPT_VERSION:
-		printf("%s (judgepipe) %s\n", prog, JUDGEPIPE_VERSION);
-		exit(0);
 	}
 	return 0;
-}
-
-int
-cli_parse_int(const char *prog, const char *opt, const char *arg,
-    long long min, long long max, long long *v)
-{
-	char *end;
-
-	errno = 0;
-	*v = strtoll(arg, &end, 10);
-	if (errno == 0 && end != arg && *end == '\0' && *v >= min &&
-	    *v <= max)
-		return 0;
-	diag_error(prog, NULL, 0, "%s: invalid value '%s' (want an integer "
-	    "from %lld to %lld)", opt, arg, min, max);
-	return -1;
 }
 
 struct apiconfig_entry *

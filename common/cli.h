@@ -1,12 +1,14 @@
-/* cli.h: command-line plumbing shared by the commands that call an LLM. */
+/* cli.h: command-line plumbing: option tables, signals, LLM run hooks. */
 #ifndef JUDGEPIPE_CLI_H
 #define JUDGEPIPE_CLI_H
 
+#include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <jansson.h>
 
 #include "apiconfig.h"
+#include "buf.h"
 #include "cache.h"
 #include "diag.h"
 #include "llm.h"
@@ -16,8 +18,9 @@
 /*
  * Unlike the rest of common/, this module is the command line's side of a
  * run: its functions take the program name and print through diag_warn
- * and diag_error, as a main would.  They still never exit, except that a
- * closed standard output ends the process with SIGPIPE (git check_pipe).
+ * and diag_error, as a main would.  They never exit, except the option
+ * parser (usage errors exit 64, --help and --version 0) and a closed
+ * standard output, which ends the process with SIGPIPE (git check_pipe).
  */
 
 /*
@@ -54,6 +57,173 @@ void cli_check_pipe(void);
  */
 int cli_flush_stdout(const char *prog);
 
+/*
+ * Options.  A command describes its options once, in a table of struct
+ * cli_option; the getopt_long table, the short-option string, the usage
+ * line(s) and the --help list are all made from it, so they cannot drift
+ * apart, and scripts/check-usage.sh checks the manual against --help.
+ *
+ * To add an option to a command:
+ *  1. add an entry to the command's table in cmd/<name>/main.c, where it
+ *     sorts (alphabetically by long name; required options of a form may
+ *     come first): long name, short letter or 0, argument name (NULL for
+ *     none; "a|b|c" for a choice, which cli_enum parses), flags, the id
+ *     cli_next returns (the letter, else the next value of the command's
+ *     enum, which starts at CLI_OPT_NEXT) and one line of help (lowercase,
+ *     no full stop, at most about 45 columns);
+ *  2. handle the id in the command's switch, parsing the argument with
+ *     cli_int, cli_uint, cli_double, cli_enum, cli_shard or cli_nonempty,
+ *     which print "cmd: --name: invalid value 'x' (want ...)" and the
+ *     usage, and exit 64, on a bad value;
+ *  3. add it to the SYNOPSIS and the options list of man/<name>.1 exactly
+ *     as --help shows it; `make test` (scripts/check-usage.sh) fails until
+ *     both agree.
+ * The usage shows a form's required options first, then one "[-hq]"
+ * group of its letter flags, then its other options in table order, then
+ * its operands; --help lists every entry in table order.
+ * --help/-h and --version are handled by cli_next itself (CLI_OPTION_HELP,
+ * CLI_OPTION_VERSION); the options every LLM command takes have entries
+ * ready below (CLI_OPTION_API_CONFIG ...) and are parsed by cli_llm_option.
+ */
+
+/* Flags of a table entry. */
+enum cli_option_flags {
+	CLI_REQUIRED = 1 << 0,	/* no brackets in the usage, listed first */
+	CLI_REPEAT = 1 << 1,	/* may be repeated: "[--x arg]..." in usage */
+};
+
+/*
+ * A command with several usage lines (forms) says with CLI_FORM(f) (f from
+ * 0) in which forms an option appears; an entry without any CLI_FORM bit
+ * appears in the first form only.
+ */
+#define CLI_FORM(f)	(1 << (8 + (f)))
+#define CLI_MAX_FORMS	4
+#define CLI_MAX_OPTIONS	64
+
+struct cli_option {
+	const char *name;	/* long name without "--"; NULL ends a table */
+	int letter;		/* short option letter, or 0 */
+	const char *arg;	/* argument name, NULL when it takes none */
+	int flags;		/* enum cli_option_flags, CLI_FORM bits */
+	int id;			/* what cli_next returns for it */
+	const char *help;	/* one line for --help */
+};
+
+/* A command: its name, option table and the operands of each form. */
+struct cli_spec {
+	const char *prog;
+	const struct cli_option *options;	/* ends with a NULL name */
+	/* Operands ending each usage line, "" for none; NULL ends forms. */
+	const char *forms[CLI_MAX_FORMS + 1];
+	const char *about;	/* a paragraph before the options, or NULL */
+};
+
+/*
+ * Option ids shared by the commands; a command numbers its own from
+ * CLI_OPT_NEXT.
+ */
+enum cli_opt {
+	CLI_OPT_API_CONFIG = 256,
+	CLI_OPT_CACHE,
+	CLI_OPT_ENSURE_ASCII,
+	CLI_OPT_FAILED,
+	CLI_OPT_NO_CACHE,
+	CLI_OPT_OFFLINE,
+	CLI_OPT_SHARD,
+	CLI_OPT_VERSION,
+	CLI_OPT_NEXT
+};
+
+#define CLI_OPTION_HELP \
+	{ "help", 'h', NULL, 0, 'h', "show this help and exit" }
+#define CLI_OPTION_VERSION \
+	{ "version", 0, NULL, 0, CLI_OPT_VERSION, "show the version and exit" }
+#define CLI_OPTION_API_CONFIG \
+	{ "api-config", 0, "file", 0, CLI_OPT_API_CONFIG, \
+	    "the API config of the models" }
+#define CLI_OPTION_CACHE \
+	{ "cache", 0, "dir", 0, CLI_OPT_CACHE, "the response cache directory" }
+#define CLI_OPTION_ENSURE_ASCII \
+	{ "ensure-ascii", 0, NULL, 0, CLI_OPT_ENSURE_ASCII, \
+	    "escape non-ASCII characters as \\uXXXX" }
+#define CLI_OPTION_FAILED \
+	{ "failed", 0, "file", 0, CLI_OPT_FAILED, \
+	    "write a record per failed call to file" }
+#define CLI_OPTION_NO_CACHE \
+	{ "no-cache", 0, NULL, 0, CLI_OPT_NO_CACHE, \
+	    "neither read nor write the cache" }
+#define CLI_OPTION_OFFLINE \
+	{ "offline", 0, NULL, 0, CLI_OPT_OFFLINE, \
+	    "answer from the cache only, never connect" }
+#define CLI_OPTION_QUIET \
+	{ "quiet", 'q', NULL, 0, 'q', "no progress, warnings or summary" }
+#define CLI_OPTION_SHARD \
+	{ "shard", 0, "k/n", 0, CLI_OPT_SHARD, \
+	    "only the questions of shard k of n" }
+
+/* A parse in progress (see cli_next); fill it with cli_begin. */
+struct cli {
+	const struct cli_spec *spec;
+	int argc;
+	char **argv;
+	const struct cli_option *opt;	/* what cli_next last returned */
+	char *arg;			/* its argument (in argv), or NULL */
+	char **operands;		/* after the last option: the rest */
+	int n_operands;
+	struct option longopts[CLI_MAX_OPTIONS + 1];
+	char shortopts[2 * CLI_MAX_OPTIONS + 2];
+};
+
+/* Prepare to parse argv by spec s (at most CLI_MAX_OPTIONS entries). */
+void cli_begin(struct cli *c, const struct cli_spec *s, int argc,
+    char **argv);
+
+/*
+ * The id of the next option (c->opt and c->arg describe it), or -1 when
+ * the options are over and c->operands holds the rest.  --help prints the
+ * usage and the option list on stdout and exits 0; --version prints the
+ * version and exits 0; an unknown option or a missing argument prints a
+ * message and the usage on stderr and exits 64.
+ */
+int cli_next(struct cli *c);
+
+/*
+ * Print "prog: message" and the usage on stderr and exit 64 (EX_USAGE).
+ * cli_bad_value says "--name: invalid value 'arg' (want want)" of the
+ * current option.
+ */
+void cli_usage_error(const struct cli *c, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3), noreturn));
+void cli_bad_value(const struct cli *c, const char *want)
+    __attribute__((noreturn));
+
+/* Usage on f, then exit with code: 0 for -h, EX_USAGE after an error. */
+void cli_usage(const struct cli_spec *s, FILE *f, int code)
+    __attribute__((noreturn));
+
+/*
+ * The current option's argument as a decimal integer from min to max,
+ * an unsigned one, a finite number from min to max (either bound may be
+ * infinite), the index of one of the '|'-separated names of its argument
+ * name, a K/N shard, or a non-empty string (want says what it names).
+ * On a bad value each calls cli_bad_value.
+ */
+long long cli_int(const struct cli *c, long long min, long long max);
+unsigned long long cli_uint(const struct cli *c, unsigned long long min,
+    unsigned long long max);
+double cli_double(const struct cli *c, double min, double max);
+int cli_enum(const struct cli *c);
+void cli_shard(const struct cli *c, struct shard *s);
+const char *cli_nonempty(const struct cli *c, const char *want);
+
+/* The text of the usage lines and of --help (usage, about, options). */
+void cli_usage_text(const struct cli_spec *s, struct buf *b);
+void cli_help_text(const struct cli_spec *s, struct buf *b);
+
+/* The index of arg among the names of choices ("a|b|c"), or -1. */
+int cli_choice(const char *choices, const char *arg);
+
 /* The options every LLM command takes (see cli_llm_option). */
 struct cli_llm_opts {
 	const char *api_config;		/* NULL: apiconfig_default_path() */
@@ -68,38 +238,11 @@ struct cli_llm_opts {
 };
 
 /*
- * getopt_long values of the shared long options; a command numbers its
- * own from CLI_OPT_NEXT.  --parallel is parsed by each command (the
- * ranges differ), as is any option it wants to check further.
+ * Take option id (-q or a CLI_OPT_*) of c into o.  Returns 1 when taken,
+ * 0 when id is not a shared option.  A bad value exits as cli_bad_value.
+ * --parallel is parsed by each command (the ranges differ).
  */
-enum cli_opt {
-	CLI_OPT_API_CONFIG = 256,
-	CLI_OPT_CACHE,
-	CLI_OPT_ENSURE_ASCII,
-	CLI_OPT_FAILED,
-	CLI_OPT_NO_CACHE,
-	CLI_OPT_OFFLINE,
-	CLI_OPT_SHARD,
-	CLI_OPT_VERSION,
-	CLI_OPT_NEXT
-};
-
-/*
- * Take option ch (-q or a CLI_OPT_*) with its argument into o.  Returns 1
- * when taken, 0 when ch is not a shared option, or -1 after printing why
- * arg is wrong (the caller prints usage).  --version prints the version
- * and exits 0, as -h does.
- */
-int cli_llm_option(const char *prog, struct cli_llm_opts *o, int ch,
-    const char *arg);
-
-/*
- * Parse arg, the value of option opt, as a decimal integer from min to max
- * into *v.  Returns 0, or -1 after printing "opt: invalid value 'arg'
- * (want an integer from min to max)".
- */
-int cli_parse_int(const char *prog, const char *opt, const char *arg,
-    long long min, long long max, long long *v);
+int cli_llm_option(const struct cli *c, struct cli_llm_opts *o, int id);
 
 /* Load API config entry name, printing its warnings; NULL with d set. */
 struct apiconfig_entry *cli_load_entry(const char *prog,

@@ -10,6 +10,9 @@
 #include "jsonw.h"
 #include "mockreply.h"
 
+#define FAULT_KINDS	"429, 500, 503, reset, truncate, slow, noverdict or " \
+	"conflict"
+
 static const char *const fault_names[MOCKREPLY_NFAULTS] = {
 	"429", "500", "503", "reset", "truncate", "slow", "noverdict",
 	"conflict",
@@ -136,14 +139,16 @@ mockreply_parse_fault(struct mockreply_config *c, const char *arg,
 
 	if (eq == NULL)
 		return diag_set(d, EX_USAGE, NULL, 0,
-		    "invalid fault '%s': expected KIND=RATE", arg);
+		    "--fault: invalid value '%s' (want KIND=RATE)", arg);
 	k = fault_lookup(arg, (size_t)(eq - arg));
 	if (k == MOCKREPLY_FAULT_NONE)
 		return diag_set(d, EX_USAGE, NULL, 0,
-		    "unknown fault kind in '%s'", arg);
+		    "--fault: invalid value '%s' (want a KIND of %s)", arg,
+		    FAULT_KINDS);
 	if (parse_double(eq + 1, &rate) == -1 || rate < 0 || rate > 1)
 		return diag_set(d, EX_USAGE, NULL, 0,
-		    "invalid fault rate in '%s': expected 0 to 1", arg);
+		    "--fault: invalid value '%s' (want a RATE from 0 to 1)",
+		    arg);
 	c->fault_rate[k] = rate;
 	return 0;
 }
@@ -159,12 +164,13 @@ mockreply_parse_fail_first(struct mockreply_config *c, const char *arg,
 
 	if (parse_ull(arg, n, &v) == -1)
 		return diag_set(d, EX_USAGE, NULL, 0,
-		    "invalid fail-first '%s': expected N[=KIND]", arg);
+		    "--fail-first: invalid value '%s' (want N[=KIND])", arg);
 	if (eq != NULL) {
 		k = fault_lookup(eq + 1, strlen(eq + 1));
 		if (k == MOCKREPLY_FAULT_NONE)
 			return diag_set(d, EX_USAGE, NULL, 0,
-			    "unknown fault kind in '%s'", arg);
+			    "--fail-first: invalid value '%s' (want a KIND "
+			    "of %s)", arg, FAULT_KINDS);
 	}
 	c->fail_first = v;
 	c->fail_first_kind = k;
@@ -190,7 +196,8 @@ mockreply_parse_latency(struct mockreply_config *c, const char *arg,
 	return 0;
 bad:
 	return diag_set(d, EX_USAGE, NULL, 0,
-	    "invalid latency '%s': expected MIN[:MAX] milliseconds", arg);
+	    "--latency-ms: invalid value '%s' (want MIN[:MAX] with "
+	    "MIN <= MAX <= 86400000)", arg);
 }
 
 int
@@ -208,8 +215,8 @@ mockreply_parse_policy(struct mockreply_config *c, const char *arg,
 			return 0;
 		}
 	return diag_set(d, EX_USAGE, NULL, 0,
-	    "unknown judge policy '%s': expected length, strength, position "
-	    "or hash", arg);
+	    "--judge-policy: invalid value '%s' (want length, strength, "
+	    "position or hash)", arg);
 }
 
 static int
@@ -222,10 +229,11 @@ parse_model_value(struct mockreply_model_value **list, size_t *n,
 
 	if (eq == NULL || eq == arg)
 		return diag_set(d, EX_USAGE, NULL, 0,
-		    "invalid %s '%s': expected MODEL=NUMBER", what, arg);
+		    "--%s: invalid value '%s' (want MODEL=NUMBER)", what, arg);
 	if (parse_double(eq + 1, &v) == -1 || (nonneg && v < 0))
 		return diag_set(d, EX_USAGE, NULL, 0,
-		    "invalid %s '%s': bad number", what, arg);
+		    "--%s: invalid value '%s' (want MODEL=NUMBER with a %s)",
+		    what, arg, nonneg ? "number >= 0" : "finite number");
 	*list = xrealloc(*list, (*n + 1) * sizeof(**list));
 	(*list)[*n].model = xstrndup(arg, (size_t)(eq - arg));
 	(*list)[*n].value = v;

@@ -26,16 +26,10 @@ check_eq "--min-judges message" \
 "$EJ" --help >"$T/help"
 check_eq "--help: exit 0" 0 $?
 check "--help: usage on stdout" grep -q '^usage: ensemble-judgment ' "$T/help"
+check "--help: every option" grep -q '^      --mode mean|pool  ' "$T/help"
 check_eq "--version" "ensemble-judgment (judgepipe) 0.1.0" "$("$EJ" --version)"
 
 # An empty input is no error.
 check_eq "empty input" "" "$("$EJ" </dev/null)"
-# The usage line is the manual's SYNOPSIS (STYLE: usage = manual).
-if command -v man >/dev/null 2>&1; then
-	syn=$(MANWIDTH=1000 man -l "$TOP/man/ensemble-judgment.1" 2>/dev/null |
-	    sed -n '/^SYNOPSIS/{n;p;}' | sed 's/^ *//')
-	check_eq "usage = SYNOPSIS" "usage: $syn" "$("$EJ" --help)"
-else
-	skip "usage = SYNOPSIS (no man)"
-fi
+# usage_test.sh checks the usage and the options against the manual.
 done_testing

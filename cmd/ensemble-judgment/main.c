@@ -1,6 +1,4 @@
 /* ensemble-judgment: judgments of several judges to one per answer. */
-#include <errno.h>
-#include <getopt.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
@@ -26,11 +24,36 @@ struct opts {
 	int n_files;
 };
 
+enum {
+	OPT_ENSURE_ASCII = CLI_OPT_NEXT, OPT_JUDGES, OPT_MIN_JUDGES, OPT_MODE,
+	OPT_NAME
+};
+
+static const struct cli_option options[] = {
+	CLI_OPTION_HELP,
+	{ "quiet", 'q', NULL, 0, 'q', "print no warnings" },
+	{ "ensure-ascii", 0, NULL, 0, OPT_ENSURE_ASCII,
+	    "escape non-ASCII characters as \\uXXXX" },
+	{ "judges", 0, "list", 0, OPT_JUDGES,
+	    "the judges to combine, comma-separated" },
+	{ "min-judges", 0, "k", 0, OPT_MIN_JUDGES,
+	    "a null score below k valid verdicts (default 1)" },
+	{ "mode", 0, "mean|pool", 0, OPT_MODE,
+	    "combine the judges' scores or pool games" },
+	{ "name", 0, "name", 0, OPT_NAME,
+	    "the judge name of the output records" },
+	CLI_OPTION_VERSION,
+	{ NULL, 0, NULL, 0, 0, NULL }
+};
+
+static const struct cli_spec spec = {
+	PROG, options, { "[file ...]", NULL }, NULL
+};
+
 static void parse_args(int, char **, struct opts *);
 static int read_file(const char *, struct ensemble *);
 static void report(void *, int, const char *, long, const char *);
 static int write_out(const json_t *, int);
-static void usage(FILE *, int) __attribute__((noreturn));
 
 int
 main(int argc, char *argv[])
@@ -70,9 +93,9 @@ main(int argc, char *argv[])
 
 /* Split the --judges list; an empty or repeated name is a usage error. */
 static void
-split_judges(const char *arg, struct opts *o)
+split_judges(const struct cli *c, struct opts *o)
 {
-	const char *p = arg, *comma;
+	const char *p = c->arg, *comma;
 	size_t i;
 
 	do {
@@ -85,17 +108,13 @@ split_judges(const char *arg, struct opts *o)
 		    strndup(p, comma - p) : strdup(p);
 		if (o->judges[o->n_judges] == NULL)
 			abort();
-		if (o->judges[o->n_judges][0] == '\0') {
-			diag_error(PROG, NULL, 0, "--judges: empty judge name "
-			    "in '%s'", arg);
-			usage(stderr, EX_USAGE);
-		}
+		if (o->judges[o->n_judges][0] == '\0')
+			cli_usage_error(c, "--judges: empty judge name in '%s'",
+			    c->arg);
 		for (i = 0; i < o->n_judges; i++)
-			if (strcmp(o->judges[i], o->judges[o->n_judges]) == 0) {
-				diag_error(PROG, NULL, 0, "--judges: judge "
-				    "'%s' named twice", o->judges[i]);
-				usage(stderr, EX_USAGE);
-			}
+			if (strcmp(o->judges[i], o->judges[o->n_judges]) == 0)
+				cli_usage_error(c, "--judges: judge '%s' named "
+				    "twice", o->judges[i]);
 		o->n_judges++;
 		p = comma + 1;
 	} while (comma != NULL);
@@ -104,31 +123,16 @@ split_judges(const char *arg, struct opts *o)
 static void
 parse_args(int argc, char *argv[], struct opts *o)
 {
-	enum {
-		OPT_ENSURE_ASCII = 256, OPT_JUDGES, OPT_MIN_JUDGES, OPT_MODE,
-		OPT_NAME, OPT_VERSION
-	};
-	static const struct option longopts[] = {
-		{ "ensure-ascii", no_argument, NULL, OPT_ENSURE_ASCII },
-		{ "help", no_argument, NULL, 'h' },
-		{ "judges", required_argument, NULL, OPT_JUDGES },
-		{ "min-judges", required_argument, NULL, OPT_MIN_JUDGES },
-		{ "mode", required_argument, NULL, OPT_MODE },
-		{ "name", required_argument, NULL, OPT_NAME },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "version", no_argument, NULL, OPT_VERSION },
-		{ NULL, 0, NULL, 0 }
-	};
-	char *end;
+	struct cli c;
+	long long v;
 	int ch;
 
 	memset(o, 0, sizeof(*o));
 	o->min_judges = 1;
 	o->mode = ENSEMBLE_MEAN;
-	while ((ch = getopt_long(argc, argv, "hq", longopts, NULL)) != -1) {
+	cli_begin(&c, &spec, argc, argv);
+	while ((ch = cli_next(&c)) != -1) {
 		switch (ch) {
-		case 'h':
-			usage(stdout, 0);
 		case 'q':
 			diag_set_quiet(1);
 			break;
@@ -136,47 +140,26 @@ parse_args(int argc, char *argv[], struct opts *o)
 			o->flags |= JSONW_ENSURE_ASCII;
 			break;
 		case OPT_JUDGES:
-			split_judges(optarg, o);
+			split_judges(&c, o);
 			break;
 		case OPT_MIN_JUDGES:
-			errno = 0;
-			o->min_judges = strtol(optarg, &end, 10);
-			if (errno != 0 || end == optarg || *end != '\0' ||
-			    o->min_judges < 1 || o->min_judges > INT_MAX) {
-				diag_error(PROG, NULL, 0, "--min-judges: "
-				    "invalid value '%s' (want an integer >= 1)",
-				    optarg);
-				usage(stderr, EX_USAGE);
-			}
+			/* More than any answer has is as good as INT_MAX. */
+			v = cli_int(&c, 1, LLONG_MAX);
+			o->min_judges = v > INT_MAX ? INT_MAX : (long)v;
 			break;
 		case OPT_MODE:
-			if (strcmp(optarg, "mean") == 0)
-				o->mode = ENSEMBLE_MEAN;
-			else if (strcmp(optarg, "pool") == 0)
-				o->mode = ENSEMBLE_POOL;
-			else {
-				diag_error(PROG, NULL, 0, "--mode: invalid "
-				    "value '%s' (want 'mean' or 'pool')",
-				    optarg);
-				usage(stderr, EX_USAGE);
-			}
+			/* The names of the argument follow enum ensemble_mode. */
+			o->mode = (enum ensemble_mode)cli_enum(&c);
 			break;
 		case OPT_NAME:
-			if (optarg[0] == '\0') {
-				diag_error(PROG, NULL, 0, "--name: empty name");
-				usage(stderr, EX_USAGE);
-			}
-			o->name = optarg;
+			o->name = cli_nonempty(&c, "a name");
 			break;
-		case OPT_VERSION:
-			printf("%s (judgepipe) %s\n", PROG, JUDGEPIPE_VERSION);
-			exit(0);
 		default:
-			usage(stderr, EX_USAGE);
+			abort();	/* an option without a case */
 		}
 	}
-	o->files = argv + optind;
-	o->n_files = argc - optind;
+	o->files = c.operands;
+	o->n_files = c.n_operands;
 }
 
 /* Read every record of path into e; returns the worst status seen. */
@@ -231,14 +214,4 @@ write_out(const json_t *out, int flags)
 			break;
 	/* A reader that went away is not an error: die as cat(1) would. */
 	return cli_flush_stdout(PROG);
-}
-
-/* Usage on stdout for -h (exit 0), on stderr after a bad option. */
-static void
-usage(FILE *f, int code)
-{
-	fprintf(f, "usage: %s [-hq] [--ensure-ascii] [--judges list] "
-	    "[--min-judges k] [--mode mean|pool] [--name name] [--version] "
-	    "[file ...]\n", PROG);
-	exit(code);
 }

@@ -1,6 +1,4 @@
 /* gen-answer: questions to answer records of one model (SPEC 5). */
-#include <errno.h>
-#include <getopt.h>
 #include <math.h>
 #include <signal.h>
 #include <stdio.h>
@@ -31,7 +29,6 @@ struct opts {
 };
 
 static void parse_args(int, char **, struct opts *);
-static void usage(FILE *, int) __attribute__((noreturn));
 
 static void
 on_signal(int sig)
@@ -223,53 +220,53 @@ main(int argc, char *argv[])
  * Options.
  */
 
-static void
-bad_value(const char *opt, const char *arg, const char *want)
-{
-	diag_error(PROG, NULL, 0, "%s: invalid value '%s' (want %s)", opt, arg,
-	    want);
-	usage(stderr, EX_USAGE);
-}
+enum {
+	OPT_ANNOTATE = CLI_OPT_NEXT, OPT_BENCH_CONFIG, OPT_MAX_TOKENS,
+	OPT_NUM_CHOICES, OPT_PARALLEL, OPT_TEMPERATURE, OPT_TOKENIZER
+};
 
-static long long
-parse_int(const char *opt, const char *arg, long long min, long long max)
-{
-	long long v;
+/* Form 0 answers questions, form 1 (--annotate) annotates answers. */
+#define BOTH	(CLI_FORM(0) | CLI_FORM(1))
 
-	if (cli_parse_int(PROG, opt, arg, min, max, &v) == -1)
-		usage(stderr, EX_USAGE);
-	return v;
-}
+static const struct cli_option options[] = {
+	{ "model", 'm', "entry", CLI_REQUIRED, 'm',
+	    "the API-config entry that answers" },
+	{ "annotate", 0, NULL, CLI_REQUIRED | CLI_FORM(1), OPT_ANNOTATE,
+	    "recompute conv_metadata of answer records" },
+	{ "help", 'h', NULL, BOTH, 'h', "show this help and exit" },
+	{ "quiet", 'q', NULL, BOTH, 'q', "no progress, warnings or summary" },
+	CLI_OPTION_API_CONFIG,
+	{ "bench-config", 0, "file", 0, OPT_BENCH_CONFIG,
+	    "temperature, max_tokens from gen_answer_config" },
+	CLI_OPTION_CACHE,
+	{ "ensure-ascii", 0, NULL, BOTH, CLI_OPT_ENSURE_ASCII,
+	    "escape non-ASCII characters as \\uXXXX" },
+	CLI_OPTION_FAILED,
+	{ "max-tokens", 0, "n", 0, OPT_MAX_TOKENS,
+	    "the longest reply in tokens (default 4096)" },
+	CLI_OPTION_NO_CACHE,
+	{ "num-choices", 0, "n", 0, OPT_NUM_CHOICES,
+	    "answers per question (only 1)" },
+	CLI_OPTION_OFFLINE,
+	{ "parallel", 0, "n", 0, OPT_PARALLEL,
+	    "requests in flight (default: the entry's)" },
+	CLI_OPTION_SHARD,
+	{ "temperature", 0, "t", 0, OPT_TEMPERATURE,
+	    "the sampling temperature (default 0.0)" },
+	{ "tokenizer", 0, "file", BOTH, OPT_TOKENIZER,
+	    "the cl100k_base rank file" },
+	CLI_OPTION_VERSION,
+	{ NULL, 0, NULL, 0, 0, NULL }
+};
+
+static const struct cli_spec spec = {
+	PROG, options, { "[file ...]", "[file ...]", NULL }, NULL
+};
 
 static void
 parse_args(int argc, char *argv[], struct opts *o)
 {
-	enum {
-		OPT_ANNOTATE = CLI_OPT_NEXT, OPT_BENCH_CONFIG, OPT_MAX_TOKENS,
-		OPT_NUM_CHOICES, OPT_PARALLEL, OPT_TEMPERATURE, OPT_TOKENIZER
-	};
-	static const struct option longopts[] = {
-		{ "annotate", no_argument, NULL, OPT_ANNOTATE },
-		{ "api-config", required_argument, NULL, CLI_OPT_API_CONFIG },
-		{ "bench-config", required_argument, NULL, OPT_BENCH_CONFIG },
-		{ "cache", required_argument, NULL, CLI_OPT_CACHE },
-		{ "ensure-ascii", no_argument, NULL, CLI_OPT_ENSURE_ASCII },
-		{ "failed", required_argument, NULL, CLI_OPT_FAILED },
-		{ "help", no_argument, NULL, 'h' },
-		{ "max-tokens", required_argument, NULL, OPT_MAX_TOKENS },
-		{ "model", required_argument, NULL, 'm' },
-		{ "no-cache", no_argument, NULL, CLI_OPT_NO_CACHE },
-		{ "num-choices", required_argument, NULL, OPT_NUM_CHOICES },
-		{ "offline", no_argument, NULL, CLI_OPT_OFFLINE },
-		{ "parallel", required_argument, NULL, OPT_PARALLEL },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "shard", required_argument, NULL, CLI_OPT_SHARD },
-		{ "temperature", required_argument, NULL, OPT_TEMPERATURE },
-		{ "tokenizer", required_argument, NULL, OPT_TOKENIZER },
-		{ "version", no_argument, NULL, CLI_OPT_VERSION },
-		{ NULL, 0, NULL, 0 }
-	};
-	char *end;
+	struct cli c;
 	int ch;
 
 	memset(o, 0, sizeof(*o));
@@ -277,86 +274,49 @@ parse_args(int argc, char *argv[], struct opts *o)
 	o->ap.max_tokens = 4096;
 	o->ap.shard = &o->llm.shard;
 	o->ap.stop = &g_stop;
-	while ((ch = getopt_long(argc, argv, "hm:q", longopts, NULL)) != -1) {
+	cli_begin(&c, &spec, argc, argv);
+	while ((ch = cli_next(&c)) != -1) {
 		switch (ch) {
-		case 'h':
-			usage(stdout, 0);
 		case 'm':
-			if (optarg[0] == '\0')
-				bad_value("-m", optarg, "an API config entry");
-			o->model = optarg;
-			break;
-		case CLI_OPT_CACHE:
-			if (optarg[0] == '\0')
-				bad_value("--cache", optarg, "a directory");
-			o->llm.cache_dir = optarg;
+			o->model = cli_nonempty(&c, "an API config entry");
 			break;
 		case OPT_ANNOTATE:
 			o->annotate = 1;
 			break;
 		case OPT_BENCH_CONFIG:
-			o->bench_config = optarg;
+			o->bench_config = c.arg;
 			break;
 		case OPT_MAX_TOKENS:
-			o->ap.max_tokens = parse_int("--max-tokens", optarg, 1,
-			    1000000000);
+			o->ap.max_tokens = cli_int(&c, 1, 1000000000);
 			o->ap.have_max_tokens = 1;
 			break;
 		case OPT_NUM_CHOICES:
-			if (parse_int("--num-choices", optarg, 1, 1000000) !=
-			    1) {
-				diag_error(PROG, NULL, 0, "--num-choices: only "
-				    "1 choice is supported");
-				usage(stderr, EX_USAGE);
-			}
+			if (cli_int(&c, 1, 1000000) != 1)
+				cli_usage_error(&c, "--num-choices: only 1 "
+				    "choice is supported");
 			o->ap.have_num_choices = 1;
 			break;
 		case OPT_PARALLEL:
-			o->llm.parallel = (long)parse_int("--parallel", optarg,
-			    1, 100000);
+			o->llm.parallel = (long)cli_int(&c, 1, 100000);
 			break;
 		case OPT_TEMPERATURE:
-			errno = 0;
-			o->ap.temperature = strtod(optarg, &end);
-			if (errno != 0 || end == optarg || *end != '\0' ||
-			    !isfinite(o->ap.temperature) ||
-			    o->ap.temperature < 0)
-				bad_value("--temperature", optarg,
-				    "a number >= 0");
+			o->ap.temperature = cli_double(&c, 0, INFINITY);
 			o->ap.have_temperature = 1;
 			break;
 		case OPT_TOKENIZER:
-			o->tokenizer = optarg;
+			o->tokenizer = c.arg;
 			break;
 		default:
-			if (cli_llm_option(PROG, &o->llm, ch, optarg) != 1)
-				usage(stderr, EX_USAGE);
+			if (!cli_llm_option(&c, &o->llm, ch))
+				abort();	/* an option without a case */
 		}
 	}
-	if (!o->annotate && o->model == NULL) {
-		diag_error(PROG, NULL, 0, "-m ENTRY is required");
-		usage(stderr, EX_USAGE);
-	}
-	if (o->llm.offline && o->llm.no_cache) {
-		diag_error(PROG, NULL, 0, "--offline needs the cache, not "
+	if (!o->annotate && o->model == NULL)
+		cli_usage_error(&c, "-m ENTRY is required");
+	if (o->llm.offline && o->llm.no_cache)
+		cli_usage_error(&c, "--offline needs the cache, not "
 		    "--no-cache");
-		usage(stderr, EX_USAGE);
-	}
 	o->ap.flags = o->llm.flags;
-	o->files = argv + optind;
-	o->n_files = argc - optind;
-}
-
-/* Usage on stdout for -h (exit 0), on stderr after a bad option. */
-static void
-usage(FILE *f, int code)
-{
-	fprintf(f, "usage: %s -m entry [-hq] [--api-config file] "
-	    "[--bench-config file] [--cache dir] [--ensure-ascii] "
-	    "[--failed file] [--max-tokens n] [--no-cache] [--num-choices n] "
-	    "[--offline] [--parallel n] [--shard k/n] [--temperature t] "
-	    "[--tokenizer file] [--version] [file ...]\n"
-	    "       %s --annotate [-hq] [--ensure-ascii] [--tokenizer file] "
-	    "[file ...]\n", PROG, PROG);
-	exit(code);
+	o->files = c.operands;
+	o->n_files = c.n_operands;
 }

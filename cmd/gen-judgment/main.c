@@ -1,6 +1,5 @@
 /* gen-judgment: judge answers against a baseline with an LLM (SPEC 8). */
 #include <errno.h>
-#include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,11 +31,47 @@ struct opts {
 	int n_files;
 };
 
+enum {
+	OPT_BASELINE_ANSWERS = CLI_OPT_NEXT, OPT_JUDGE, OPT_MODEL_LIST,
+	OPT_PARALLEL, OPT_QUESTIONS, OPT_REFERENCE_ANSWERS
+};
+
+static const struct cli_option options[] = {
+	{ "judge-config", 'c', "judge-config", CLI_REQUIRED, 'c',
+	    "the judge config (configs/en.yaml ...)" },
+	{ "questions", 0, "file", CLI_REQUIRED, OPT_QUESTIONS,
+	    "the question records (repeatable)" },
+	{ "baseline-answers", 0, "file", CLI_REQUIRED, OPT_BASELINE_ANSWERS,
+	    "the baseline's answer records (repeatable)" },
+	CLI_OPTION_HELP,
+	CLI_OPTION_QUIET,
+	CLI_OPTION_API_CONFIG,
+	CLI_OPTION_CACHE,
+	CLI_OPTION_ENSURE_ASCII,
+	CLI_OPTION_FAILED,
+	{ "judge", 0, "entry", 0, OPT_JUDGE,
+	    "the judge's entry (default: judge_model)" },
+	{ "model-list", 0, NULL, 0, OPT_MODEL_LIST,
+	    "judge only the config's model_list" },
+	CLI_OPTION_NO_CACHE,
+	CLI_OPTION_OFFLINE,
+	{ "parallel", 0, "n", 0, OPT_PARALLEL,
+	    "requests in flight (default: the entry's)" },
+	{ "reference-answers", 0, "file", 0, OPT_REFERENCE_ANSWERS,
+	    "reference answers for the prompt (repeatable)" },
+	CLI_OPTION_SHARD,
+	CLI_OPTION_VERSION,
+	{ NULL, 0, NULL, 0, 0, NULL }
+};
+
+static const struct cli_spec spec = {
+	PROG, options, { "[file ...]", NULL }, NULL
+};
+
 static volatile sig_atomic_t g_signal;
 
 static void parse_args(int, char **, struct opts *);
 static int run(const struct opts *, struct judge_config *);
-static void usage(FILE *, int) __attribute__((noreturn));
 
 int
 main(int argc, char *argv[])
@@ -59,7 +94,7 @@ main(int argc, char *argv[])
 			diag_error(PROG, NULL, 0, "'%s' asks for reference "
 			    "answers: give --reference-answers",
 			    o.judge_config);
-			usage(stderr, EX_USAGE);
+			cli_usage(&spec, stderr, EX_USAGE);
 		}
 		rc = run(&o, &jc);
 		judgeconfig_release(&jc);
@@ -88,88 +123,50 @@ add_path(char ***v, size_t *n, char *path)
 static void
 parse_args(int argc, char *argv[], struct opts *o)
 {
-	enum {
-		OPT_BASELINE_ANSWERS = CLI_OPT_NEXT, OPT_JUDGE, OPT_MODEL_LIST,
-		OPT_PARALLEL, OPT_QUESTIONS, OPT_REFERENCE_ANSWERS
-	};
-	static const struct option longopts[] = {
-		{ "api-config", required_argument, NULL, CLI_OPT_API_CONFIG },
-		{ "baseline-answers", required_argument, NULL,
-		    OPT_BASELINE_ANSWERS },
-		{ "cache", required_argument, NULL, CLI_OPT_CACHE },
-		{ "ensure-ascii", no_argument, NULL, CLI_OPT_ENSURE_ASCII },
-		{ "failed", required_argument, NULL, CLI_OPT_FAILED },
-		{ "help", no_argument, NULL, 'h' },
-		{ "judge", required_argument, NULL, OPT_JUDGE },
-		{ "judge-config", required_argument, NULL, 'c' },
-		{ "model-list", no_argument, NULL, OPT_MODEL_LIST },
-		{ "no-cache", no_argument, NULL, CLI_OPT_NO_CACHE },
-		{ "offline", no_argument, NULL, CLI_OPT_OFFLINE },
-		{ "parallel", required_argument, NULL, OPT_PARALLEL },
-		{ "questions", required_argument, NULL, OPT_QUESTIONS },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "reference-answers", required_argument, NULL,
-		    OPT_REFERENCE_ANSWERS },
-		{ "shard", required_argument, NULL, CLI_OPT_SHARD },
-		{ "version", no_argument, NULL, CLI_OPT_VERSION },
-		{ NULL, 0, NULL, 0 }
-	};
-	char *end;
+	struct cli c;
 	int ch;
 
 	memset(o, 0, sizeof(*o));
-	while ((ch = getopt_long(argc, argv, "c:hq", longopts, NULL)) != -1) {
+	cli_begin(&c, &spec, argc, argv);
+	while ((ch = cli_next(&c)) != -1) {
 		switch (ch) {
 		case 'c':
-			o->judge_config = optarg;
+			o->judge_config = c.arg;
 			break;
-		case 'h':
-			usage(stdout, 0);
 		case OPT_BASELINE_ANSWERS:
-			add_path(&o->baselines, &o->n_baselines, optarg);
+			add_path(&o->baselines, &o->n_baselines, c.arg);
 			break;
 		case OPT_JUDGE:
-			o->judge = optarg;
+			o->judge = c.arg;
 			break;
 		case OPT_MODEL_LIST:
 			o->model_list = 1;
 			break;
 		case OPT_PARALLEL:
-			errno = 0;
-			o->llm.parallel = strtol(optarg, &end, 10);
-			if (errno != 0 || end == optarg || *end != '\0' ||
-			    o->llm.parallel < 1 || o->llm.parallel > 65536) {
-				diag_error(PROG, NULL, 0, "--parallel: invalid "
-				    "value '%s' (want 1 to 65536)", optarg);
-				usage(stderr, EX_USAGE);
-			}
+			o->llm.parallel = (long)cli_int(&c, 1, 65536);
 			break;
 		case OPT_QUESTIONS:
-			add_path(&o->questions, &o->n_questions, optarg);
+			add_path(&o->questions, &o->n_questions, c.arg);
 			break;
 		case OPT_REFERENCE_ANSWERS:
-			add_path(&o->references, &o->n_references, optarg);
+			add_path(&o->references, &o->n_references, c.arg);
 			break;
 		default:
-			if (cli_llm_option(PROG, &o->llm, ch, optarg) != 1)
-				usage(stderr, EX_USAGE);
+			if (!cli_llm_option(&c, &o->llm, ch))
+				abort();	/* an option without a case */
 		}
 	}
-	o->files = argv + optind;
-	o->n_files = argc - optind;
+	o->files = c.operands;
+	o->n_files = c.n_operands;
 	if (o->judge_config == NULL || o->n_questions == 0 ||
-	    o->n_baselines == 0) {
-		diag_error(PROG, NULL, 0, "missing %s",
+	    o->n_baselines == 0)
+		cli_usage_error(&c, "missing %s",
 		    o->judge_config == NULL ? "-c judge-config" :
 		    o->n_questions == 0 ? "--questions" :
 		    "--baseline-answers");
-		usage(stderr, EX_USAGE);
-	}
-	if (o->llm.offline && o->llm.no_cache) {
-		diag_error(PROG, NULL, 0, "--offline needs the cache: drop "
+	if (o->llm.offline && o->llm.no_cache)
+		cli_usage_error(&c, "--offline needs the cache: drop "
 		    "--no-cache");
-		usage(stderr, EX_USAGE);
-	}
 }
 
 /* ---- the judge's hooks ---- */
@@ -292,17 +289,4 @@ out:
 	judge_free(j);
 	apiconfig_entry_free(entry);
 	return diag_worse(rc, r.rc);
-}
-
-/* Usage on stdout for -h (exit 0), on stderr after a bad option. */
-static void
-usage(FILE *f, int code)
-{
-	fprintf(f, "usage: %s [-hq] -c judge-config --questions file "
-	    "--baseline-answers file [--api-config file] [--cache dir] "
-	    "[--ensure-ascii] [--failed file] [--judge entry] [--model-list] "
-	    "[--no-cache] [--offline] [--parallel n] "
-	    "[--reference-answers file] [--shard k/n] [--version] "
-	    "[file ...]\n", PROG);
-	exit(code);
 }

@@ -7,7 +7,7 @@ M=$BIN/mock-llm
 
 "$M" --help >"$T/help" 2>"$T/help.err"
 check_eq "--help exits 0" 0 $?
-check "--help prints usage on stdout" grep -q '^usage: mock-llm \[--bind 127.0.0.1|::1\] \[--port N\]' "$T/help"
+check "--help prints usage on stdout" grep -q '^usage: mock-llm \[-hq\] \[--bind 127.0.0.1|::1\] \[--port N\]' "$T/help"
 check "--help lists options" grep -q -- '--judge-policy' "$T/help"
 check "--help quiet on stderr" test ! -s "$T/help.err"
 check_eq "--version" "mock-llm (judgepipe) " "$("$M" --version | sed 's/[0-9][0-9.]*$//')"
@@ -49,7 +49,7 @@ bad "idle-exit" --idle-exit soon
 bad "retry-after" --retry-after -3
 bad "position-bias" --position-bias lots
 timeout 10 "$M" --port abc 2>"$T/err"
-check "bad value quoted" grep -q "^mock-llm: invalid port 'abc'\$" "$T/err"
+check "bad value quoted" grep -q "^mock-llm: --port: invalid value 'abc' (want an integer from 0 to 65535)\$" "$T/err"
 
 # Only loopback addresses may be bound.
 for a in 0.0.0.0 192.0.2.1 :: 10.0.0.1 example.com; do

@@ -1,12 +1,12 @@
 /* mock-llm: a loopback HTTP server imitating the OpenAI and Anthropic APIs. */
-#include <errno.h>
-#include <getopt.h>
+#include <limits.h>
 #include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli.h"
 #include "diag.h"
 #include "mockreply.h"
 #include "mockserver.h"
@@ -15,74 +15,57 @@
 
 static volatile sig_atomic_t g_stop;
 
-static const char usage_text[] =
-    "usage: mock-llm [--bind 127.0.0.1|::1] [--port N] [--port-file FILE]\n"
-    "                [--seed S] [--log FILE] [--latency-ms MIN[:MAX]]\n"
-    "                [--fault KIND=RATE]... [--fail-first N[=KIND]]\n"
-    "                [--retry-after S] [--slow-ms MS]\n"
-    "                [--judge-policy length|strength|position|hash]\n"
-    "                [--strength MODEL=S]... [--position-bias P]\n"
-    "                [--verbosity MODEL=F]... [--require-key KEY]\n"
-    "                [--max-requests N] [--idle-exit SECONDS] [-q] [--help]\n"
-    "                [--version]\n";
-
-static const char help_text[] =
-    "\n"
-    "Serve mock OpenAI (POST /v1/chat/completions, /chat/completions) and\n"
-    "Anthropic (POST /v1/messages) replies on a loopback address.\n"
-    "\n"
-    "  --bind ADDR            loopback address to bind (default 127.0.0.1)\n"
-    "  --port N               port, 0 picks a free one (default 0)\n"
-    "  --port-file FILE       write the port to FILE atomically\n"
-    "  --seed S               seed of every decision (default 0)\n"
-    "  --log FILE             append one JSON line per request\n"
-    "  --latency-ms MIN[:MAX] delay every API reply, drawn from the request\n"
-    "  --fault KIND=RATE      inject KIND (429 500 503 reset truncate slow\n"
-    "                         noverdict conflict) with probability RATE\n"
-    "  --fail-first N[=KIND]  fail the first N arrivals of each request\n"
-    "                         (KIND default 500)\n"
-    "  --retry-after S        Retry-After of 429 replies, 0 omits (default 1)\n"
-    "  --slow-ms MS           delay of the slow fault (default 2000)\n"
-    "  --judge-policy P       length (default), strength, position or hash\n"
-    "  --strength MODEL=S     Elo strength of MODEL for the strength policy\n"
-    "  --position-bias P      Elo points added to assistant A\n"
-    "  --verbosity MODEL=F    scale MODEL's answer length by F\n"
-    "  --require-key KEY      401 unless the request carries KEY\n"
-    "  --max-requests N       exit after answering N requests\n"
-    "  --idle-exit SECONDS    exit after SECONDS without a request\n"
-    "  -q, --quiet            do not announce the address\n"
-    "  --help                 show this help and exit\n"
-    "  --version              show the version and exit\n";
-
 enum {
-	OPT_BIND = 256, OPT_FAIL_FIRST, OPT_FAULT, OPT_HELP, OPT_IDLE_EXIT,
+	OPT_BIND = CLI_OPT_NEXT, OPT_FAIL_FIRST, OPT_FAULT, OPT_IDLE_EXIT,
 	OPT_JUDGE_POLICY, OPT_LATENCY_MS, OPT_LOG, OPT_MAX_REQUESTS, OPT_PORT,
 	OPT_PORT_FILE, OPT_POSITION_BIAS, OPT_REQUIRE_KEY, OPT_RETRY_AFTER,
-	OPT_SEED, OPT_SLOW_MS, OPT_STRENGTH, OPT_VERBOSITY, OPT_VERSION,
+	OPT_SEED, OPT_SLOW_MS, OPT_STRENGTH, OPT_VERBOSITY
 };
 
-static const struct option longopts[] = {
-	{ "bind", required_argument, NULL, OPT_BIND },
-	{ "fail-first", required_argument, NULL, OPT_FAIL_FIRST },
-	{ "fault", required_argument, NULL, OPT_FAULT },
-	{ "help", no_argument, NULL, OPT_HELP },
-	{ "idle-exit", required_argument, NULL, OPT_IDLE_EXIT },
-	{ "judge-policy", required_argument, NULL, OPT_JUDGE_POLICY },
-	{ "latency-ms", required_argument, NULL, OPT_LATENCY_MS },
-	{ "log", required_argument, NULL, OPT_LOG },
-	{ "max-requests", required_argument, NULL, OPT_MAX_REQUESTS },
-	{ "port", required_argument, NULL, OPT_PORT },
-	{ "port-file", required_argument, NULL, OPT_PORT_FILE },
-	{ "position-bias", required_argument, NULL, OPT_POSITION_BIAS },
-	{ "quiet", no_argument, NULL, 'q' },
-	{ "require-key", required_argument, NULL, OPT_REQUIRE_KEY },
-	{ "retry-after", required_argument, NULL, OPT_RETRY_AFTER },
-	{ "seed", required_argument, NULL, OPT_SEED },
-	{ "slow-ms", required_argument, NULL, OPT_SLOW_MS },
-	{ "strength", required_argument, NULL, OPT_STRENGTH },
-	{ "verbosity", required_argument, NULL, OPT_VERBOSITY },
-	{ "version", no_argument, NULL, OPT_VERSION },
-	{ NULL, 0, NULL, 0 },
+/* In the order of the manual: listening, decisions, faults, judging. */
+static const struct cli_option options[] = {
+	CLI_OPTION_HELP,
+	{ "quiet", 'q', NULL, 0, 'q', "do not announce the address" },
+	{ "bind", 0, "127.0.0.1|::1", 0, OPT_BIND,
+	    "loopback address to bind (default 127.0.0.1)" },
+	{ "port", 0, "N", 0, OPT_PORT, "port, 0 picks a free one (default 0)" },
+	{ "port-file", 0, "FILE", 0, OPT_PORT_FILE,
+	    "write the port to FILE atomically" },
+	{ "seed", 0, "S", 0, OPT_SEED, "seed of every decision (default 0)" },
+	{ "log", 0, "FILE", 0, OPT_LOG, "append one JSON line per request" },
+	{ "latency-ms", 0, "MIN[:MAX]", 0, OPT_LATENCY_MS,
+	    "delay every API reply, drawn from the request" },
+	{ "fault", 0, "KIND=RATE", CLI_REPEAT, OPT_FAULT,
+	    "inject fault KIND with probability RATE" },
+	{ "fail-first", 0, "N[=KIND]", 0, OPT_FAIL_FIRST,
+	    "fail the first N arrivals of each request" },
+	{ "retry-after", 0, "S", 0, OPT_RETRY_AFTER,
+	    "Retry-After of 429 replies, 0 omits (default 1)" },
+	{ "slow-ms", 0, "MS", 0, OPT_SLOW_MS,
+	    "delay of the slow fault (default 2000)" },
+	{ "judge-policy", 0, "length|strength|position|hash", 0,
+	    OPT_JUDGE_POLICY, "how judge verdicts are decided" },
+	{ "strength", 0, "MODEL=S", CLI_REPEAT, OPT_STRENGTH,
+	    "Elo strength of MODEL for the strength policy" },
+	{ "position-bias", 0, "P", 0, OPT_POSITION_BIAS,
+	    "Elo points added to assistant A" },
+	{ "verbosity", 0, "MODEL=F", CLI_REPEAT, OPT_VERBOSITY,
+	    "scale MODEL's answer length by F" },
+	{ "require-key", 0, "KEY", 0, OPT_REQUIRE_KEY,
+	    "401 unless the request carries KEY" },
+	{ "max-requests", 0, "N", 0, OPT_MAX_REQUESTS,
+	    "exit after answering N requests" },
+	{ "idle-exit", 0, "SECONDS", 0, OPT_IDLE_EXIT,
+	    "exit after SECONDS without a request" },
+	CLI_OPTION_VERSION,
+	{ NULL, 0, NULL, 0, 0, NULL }
+};
+
+static const struct cli_spec spec = {
+	PROG, options, { "", NULL },
+	"Serve mock OpenAI (POST /v1/chat/completions, /chat/completions) and\n"
+	"Anthropic (POST /v1/messages) replies on a loopback address.\n"
+	"Fault kinds: 429 500 503 reset truncate slow noverdict conflict."
 };
 
 static void
@@ -92,56 +75,12 @@ on_signal(int sig)
 	g_stop = 1;
 }
 
-/* Report a bad argument, show the usage on stderr and exit 64. */
-static void __attribute__((noreturn))
-bad_usage(const char *fmt, const char *arg)
-{
-	if (fmt != NULL) {
-		fprintf(stderr, "%s: ", PROG);
-		fprintf(stderr, fmt, arg);
-		fputc('\n', stderr);
-	}
-	fputs(usage_text, stderr);
-	exit(EX_USAGE);
-}
-
-/* A whole decimal number in [min, max], else a usage error naming what. */
-static unsigned long long
-number(const char *arg, unsigned long long min, unsigned long long max,
-    const char *what)
-{
-	unsigned long long v;
-	char *end;
-
-	errno = 0;
-	if (arg[0] < '0' || arg[0] > '9')
-		bad_usage(what, arg);
-	v = strtoull(arg, &end, 10);
-	if (*end != '\0' || errno != 0 || v < min || v > max)
-		bad_usage(what, arg);
-	return v;
-}
-
-static double
-real(const char *arg, const char *what)
-{
-	char *end;
-	double v;
-
-	errno = 0;
-	v = strtod(arg, &end);
-	if (arg[0] == '\0' || *end != '\0' || errno != 0 || !isfinite(v))
-		bad_usage(what, arg);
-	return v;
-}
-
+/* A mockreply parser's verdict on the current option. */
 static void
-parsed(int rc, const struct diag *d)
+parsed(const struct cli *c, int rc, const struct diag *d)
 {
-	if (rc == -1) {
-		diag_print(PROG, d);
-		bad_usage(NULL, NULL);
-	}
+	if (rc == -1)
+		cli_usage_error(c, "%s", d->msg);
 }
 
 int
@@ -154,89 +93,82 @@ main(int argc, char **argv)
 	struct sigaction sa;
 	sigset_t block, waitmask;
 	struct diag d;
+	struct cli c;
 	int ch, quiet = 0, status = 0;
 
 	mockreply_config_init(&rc);
 	memset(&o, 0, sizeof(o));
 	o.reply = &rc;
 	diag_clear(&d);
-	while ((ch = getopt_long(argc, argv, "hq", longopts, NULL)) != -1) {
+	cli_begin(&c, &spec, argc, argv);
+	while ((ch = cli_next(&c)) != -1) {
 		switch (ch) {
-		case 'h':
-		case OPT_HELP:
-			fputs(usage_text, stdout);
-			fputs(help_text, stdout);
-			return 0;
 		case 'q':
 			quiet = 1;
 			break;
 		case OPT_BIND:
-			o.bind = optarg;
+			o.bind = c.arg;
 			break;
 		case OPT_FAIL_FIRST:
-			parsed(mockreply_parse_fail_first(&rc, optarg, &d), &d);
+			parsed(&c, mockreply_parse_fail_first(&rc, c.arg, &d),
+			    &d);
 			break;
 		case OPT_FAULT:
-			parsed(mockreply_parse_fault(&rc, optarg, &d), &d);
+			parsed(&c, mockreply_parse_fault(&rc, c.arg, &d), &d);
 			break;
 		case OPT_IDLE_EXIT:
-			o.idle_exit_s = real(optarg, "invalid idle-exit '%s'");
-			if (o.idle_exit_s <= 0 || o.idle_exit_s > 1e9)
-				bad_usage("invalid idle-exit '%s'", optarg);
+			o.idle_exit_s = cli_double(&c, 0, 1e9);
+			if (o.idle_exit_s <= 0)
+				cli_bad_value(&c, "a number of seconds > 0");
 			break;
 		case OPT_JUDGE_POLICY:
-			parsed(mockreply_parse_policy(&rc, optarg, &d), &d);
+			/* The names follow enum mockreply_policy. */
+			rc.policy = (enum mockreply_policy)cli_enum(&c);
 			break;
 		case OPT_LATENCY_MS:
-			parsed(mockreply_parse_latency(&rc, optarg, &d), &d);
+			parsed(&c, mockreply_parse_latency(&rc, c.arg, &d), &d);
 			break;
 		case OPT_LOG:
-			o.log_path = optarg;
+			o.log_path = c.arg;
 			break;
 		case OPT_MAX_REQUESTS:
-			o.max_requests = number(optarg, 1, ~0ULL,
-			    "invalid max-requests '%s'");
+			o.max_requests = cli_uint(&c, 1, ULLONG_MAX);
 			break;
 		case OPT_PORT:
-			o.port = (int)number(optarg, 0, 65535,
-			    "invalid port '%s'");
+			o.port = (int)cli_uint(&c, 0, 65535);
 			break;
 		case OPT_PORT_FILE:
-			port_file = optarg;
+			port_file = c.arg;
 			break;
 		case OPT_POSITION_BIAS:
-			rc.position_bias = real(optarg,
-			    "invalid position-bias '%s'");
+			rc.position_bias = cli_double(&c, -INFINITY, INFINITY);
 			break;
 		case OPT_REQUIRE_KEY:
-			o.require_key = optarg;
+			o.require_key = c.arg;
 			break;
 		case OPT_RETRY_AFTER:
-			rc.retry_after_s = (long)number(optarg, 0, 86400,
-			    "invalid retry-after '%s'");
+			rc.retry_after_s = (long)cli_uint(&c, 0, 86400);
 			break;
 		case OPT_SEED:
-			rc.seed = number(optarg, 0, ~0ULL, "invalid seed '%s'");
+			rc.seed = cli_uint(&c, 0, ULLONG_MAX);
 			break;
 		case OPT_SLOW_MS:
-			rc.slow_ms = (long)number(optarg, 0, 86400000,
-			    "invalid slow-ms '%s'");
+			rc.slow_ms = (long)cli_uint(&c, 0, 86400000);
 			break;
 		case OPT_STRENGTH:
-			parsed(mockreply_parse_strength(&rc, optarg, &d), &d);
+			parsed(&c, mockreply_parse_strength(&rc, c.arg, &d),
+			    &d);
 			break;
 		case OPT_VERBOSITY:
-			parsed(mockreply_parse_verbosity(&rc, optarg, &d), &d);
+			parsed(&c, mockreply_parse_verbosity(&rc, c.arg, &d),
+			    &d);
 			break;
-		case OPT_VERSION:
-			printf("%s (judgepipe) %s\n", PROG, JUDGEPIPE_VERSION);
-			return 0;
 		default:
-			bad_usage(NULL, NULL);
+			abort();	/* an option without a case */
 		}
 	}
-	if (optind < argc)
-		bad_usage("unexpected operand '%s'", argv[optind]);
+	if (c.n_operands > 0)
+		cli_usage_error(&c, "unexpected operand '%s'", c.operands[0]);
 	diag_set_quiet(quiet);
 
 	/*

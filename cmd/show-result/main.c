@@ -1,7 +1,6 @@
 /* show-result: judgments and votes to leaderboards with bootstrap CIs. */
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <limits.h>
 #include <sched.h>
 #include <signal.h>
@@ -49,13 +48,58 @@ struct tokctx {
 	int failed;
 };
 
+enum {
+	OPT_ALLOW = CLI_OPT_NEXT, OPT_ANSWERS, OPT_BASELINE, OPT_BOOTSTRAP,
+	OPT_COMPAT, OPT_CONTROL, OPT_DATE, OPT_FIRST, OPT_FORMAT, OPT_JUDGE,
+	OPT_OUTDIR, OPT_ROUNDS, OPT_SEED, OPT_SHOW_ELO, OPT_WEIGHT
+};
+
+static const struct cli_option options[] = {
+	CLI_OPTION_HELP,
+	{ "quiet", 'q', NULL, 0, 'q', "print no warnings" },
+	{ "allow-missing-metadata", 0, NULL, 0, OPT_ALLOW,
+	    "drop battles without style metadata" },
+	{ "answers", 0, "path", 0, OPT_ANSWERS,
+	    "answer records: file or directory (repeatable)" },
+	{ "baseline", 0, "model", 0, OPT_BASELINE,
+	    "the model every win rate is against" },
+	{ "bootstrap", 0, "question|battle", 0, OPT_BOOTSTRAP,
+	    "the resampling unit (default question)" },
+	{ "control", 0, "none|style|length|markdown|all", 0, OPT_CONTROL,
+	    "the boards to compute (default none)" },
+	{ "date", 0, "yyyy-mm-dd", 0, OPT_DATE,
+	    "the date column of the CSV (default today)" },
+	{ "first-game-only", 0, NULL, 0, OPT_FIRST,
+	    "use game 1 of each judgment only" },
+	{ "format", 0, "table|csv|json", 0, OPT_FORMAT,
+	    "the output format (default table)" },
+	{ "judge", 0, "name", 0, OPT_JUDGE,
+	    "use the records of this judge only" },
+	{ "num-rounds", 0, "n", 0, OPT_ROUNDS,
+	    "bootstrap rounds (default 1000)" },
+	{ "output-dir", 0, "dir", 0, OPT_OUTDIR,
+	    "also write dir/<board>.csv for every board" },
+	{ "reference-compat", 0, NULL, 0, OPT_COMPAT,
+	    "reproduce the Korean fork's numbers exactly" },
+	{ "seed", 0, "n", 0, OPT_SEED, "the random seed (default 42)" },
+	{ "show-elo", 0, NULL, 0, OPT_SHOW_ELO,
+	    "show Elo ratings instead of win rates" },
+	CLI_OPTION_VERSION,
+	{ "weight", 0, "n", 0, OPT_WEIGHT,
+	    "repetitions of a strong verdict (default 3)" },
+	{ NULL, 0, NULL, 0, 0, NULL }
+};
+
+static const struct cli_spec spec = {
+	PROG, options, { "[file ...]", NULL }, NULL
+};
+
 static void parse_args(int, char **, struct opts *);
 static int read_judgments(const struct opts *, struct battle_set *);
 static int read_answers(const struct opts *, struct answer_set *,
     struct tokctx *);
 static int write_outputs(const struct opts *, struct lb_result *,
     const struct battle_set *);
-static void usage(FILE *, int) __attribute__((noreturn));
 
 static void
 print_notes(const struct diag *v, size_t n, int warn)
@@ -320,41 +364,6 @@ write_outputs(const struct opts *o, struct lb_result *res,
 	return rc;
 }
 
-static long long
-number(const char *opt, const char *arg, long long min, long long max)
-{
-	char *end;
-	long long v;
-
-	errno = 0;
-	v = strtoll(arg, &end, 10);
-	if (errno != 0 || end == arg || *end != '\0' || v < min || v > max) {
-		diag_error(PROG, NULL, 0, "%s: invalid value '%s' (want an "
-		    "integer from %lld to %lld)", opt, arg, min, max);
-		usage(stderr, EX_USAGE);
-	}
-	return v;
-}
-
-/* The index of arg in names (NULL-terminated); otherwise a usage error. */
-static int
-choice(const char *opt, const char *arg, const char *const *names)
-{
-	struct buf b;
-	int i;
-
-	for (i = 0; names[i] != NULL; i++)
-		if (strcmp(arg, names[i]) == 0)
-			return i;
-	buf_init(&b);
-	for (i = 0; names[i] != NULL; i++)
-		buf_printf(&b, "%s%s", i ? ", " : "", names[i]);
-	diag_error(PROG, NULL, 0, "%s: invalid value '%s' (want %s)", opt, arg,
-	    b.p);
-	buf_release(&b);
-	usage(stderr, EX_USAGE);
-}
-
 static int
 valid_date(const char *s)
 {
@@ -389,40 +398,8 @@ thread_count(void)
 static void
 parse_args(int argc, char *argv[], struct opts *o)
 {
-	enum {
-		OPT_ALLOW = 256, OPT_ANSWERS, OPT_BASELINE, OPT_BOOTSTRAP,
-		OPT_CONTROL, OPT_DATE, OPT_FIRST, OPT_FORMAT, OPT_JUDGE,
-		OPT_ROUNDS, OPT_OUTDIR, OPT_COMPAT, OPT_SEED, OPT_SHOW_ELO,
-		OPT_VERSION, OPT_WEIGHT
-	};
-	static const struct option longopts[] = {
-		{ "allow-missing-metadata", no_argument, NULL, OPT_ALLOW },
-		{ "answers", required_argument, NULL, OPT_ANSWERS },
-		{ "baseline", required_argument, NULL, OPT_BASELINE },
-		{ "bootstrap", required_argument, NULL, OPT_BOOTSTRAP },
-		{ "control", required_argument, NULL, OPT_CONTROL },
-		{ "date", required_argument, NULL, OPT_DATE },
-		{ "first-game-only", no_argument, NULL, OPT_FIRST },
-		{ "format", required_argument, NULL, OPT_FORMAT },
-		{ "help", no_argument, NULL, 'h' },
-		{ "judge", required_argument, NULL, OPT_JUDGE },
-		{ "num-rounds", required_argument, NULL, OPT_ROUNDS },
-		{ "output-dir", required_argument, NULL, OPT_OUTDIR },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "reference-compat", no_argument, NULL, OPT_COMPAT },
-		{ "seed", required_argument, NULL, OPT_SEED },
-		{ "show-elo", no_argument, NULL, OPT_SHOW_ELO },
-		{ "version", no_argument, NULL, OPT_VERSION },
-		{ "weight", required_argument, NULL, OPT_WEIGHT },
-		{ NULL, 0, NULL, 0 }
-	};
-	static const char *const units[] = { "question", "battle", NULL };
-	static const char *const controls[] = {
-		"none", "style", "length", "markdown", "all", NULL
-	};
-	static const char *const formats[] = { "table", "csv", "json", NULL };
 	int ch, have_unit = 0, have_rounds = 0, i, stdin_uses = 0;
-	char *end;
+	struct cli c;
 
 	memset(o, 0, sizeof(*o));
 	o->bo.weight = 3;
@@ -431,11 +408,9 @@ parse_args(int argc, char *argv[], struct opts *o)
 	o->lo.unit = LB_QUESTION;
 	o->boards[0] = LB_NO_CONTROL;
 	o->nboards = 1;
-	opterr = 0;
-	while ((ch = getopt_long(argc, argv, ":hq", longopts, NULL)) != -1) {
+	cli_begin(&c, &spec, argc, argv);
+	while ((ch = cli_next(&c)) != -1) {
 		switch (ch) {
-		case 'h':
-			usage(stdout, 0);
 		case 'q':
 			diag_set_quiet(1);
 			break;
@@ -445,114 +420,82 @@ parse_args(int argc, char *argv[], struct opts *o)
 		case OPT_ANSWERS:
 			o->answers = xrealloc(o->answers, (o->nanswers + 1) *
 			    sizeof(*o->answers));
-			o->answers[o->nanswers++] = xstrdup(optarg);
+			o->answers[o->nanswers++] = xstrdup(c.arg);
 			break;
 		case OPT_BASELINE:
-			o->bo.baseline = optarg;
+			o->bo.baseline = c.arg;
 			break;
 		case OPT_BOOTSTRAP:
 			/* The names follow enum lb_unit. */
-			o->lo.unit = choice("--bootstrap", optarg, units);
+			o->lo.unit = cli_enum(&c);
 			have_unit = 1;
 			break;
 		case OPT_CONTROL:
 			/* "none" .. "markdown" follow enum lb_board. */
-			i = choice("--control", optarg, controls);
+			i = cli_enum(&c);
 			o->nboards = i == LB_NBOARDS ? LB_NBOARDS : 1;
 			for (int b = 0; b < o->nboards; b++)
 				o->boards[b] = i == LB_NBOARDS ? b : i;
 			break;
 		case OPT_DATE:
-			if (!valid_date(optarg)) {
-				diag_error(PROG, NULL, 0, "--date: invalid "
-				    "value '%s' (want YYYY-MM-DD)", optarg);
-				usage(stderr, EX_USAGE);
-			}
-			snprintf(o->date, sizeof(o->date), "%s", optarg);
+			if (!valid_date(c.arg))
+				cli_bad_value(&c, "YYYY-MM-DD");
+			snprintf(o->date, sizeof(o->date), "%s", c.arg);
 			break;
 		case OPT_FIRST:
 			o->bo.first_game_only = 1;
 			break;
 		case OPT_FORMAT:
-			o->format = choice("--format", optarg, formats);
+			/* The names follow enum format. */
+			o->format = cli_enum(&c);
 			break;
 		case OPT_JUDGE:
-			o->bo.judge = optarg;
+			o->bo.judge = c.arg;
 			break;
 		case OPT_ROUNDS:
-			o->lo.num_rounds = number("--num-rounds", optarg, 1,
-			    1000000);
+			o->lo.num_rounds = cli_int(&c, 1, 1000000);
 			have_rounds = 1;
 			break;
 		case OPT_OUTDIR:
-			o->outdir = optarg;
+			o->outdir = c.arg;
 			break;
 		case OPT_COMPAT:
 			o->lo.reference_compat = 1;
 			break;
 		case OPT_SEED:
-			errno = 0;
-			o->lo.seed = strtoull(optarg, &end, 10);
-			if (errno != 0 || end == optarg || *end != '\0' ||
-			    optarg[0] == '-') {
-				diag_error(PROG, NULL, 0, "--seed: invalid "
-				    "value '%s' (want an unsigned 64-bit "
-				    "integer)", optarg);
-				usage(stderr, EX_USAGE);
-			}
+			o->lo.seed = cli_uint(&c, 0, UINT64_MAX);
 			break;
 		case OPT_SHOW_ELO:
 			o->show_elo = 1;
 			break;
-		case OPT_VERSION:
-			printf("%s (judgepipe) %s\n", PROG, JUDGEPIPE_VERSION);
-			exit(0);
 		case OPT_WEIGHT:
-			o->bo.weight = (int)number("--weight", optarg, 1,
-			    1000000);
+			o->bo.weight = (int)cli_int(&c, 1, 1000000);
 			break;
-		case ':':
-			diag_error(PROG, NULL, 0, "option '%s' needs an "
-			    "argument", argv[optind - 1]);
-			usage(stderr, EX_USAGE);
 		default:
-			if (optopt != 0)
-				diag_error(PROG, NULL, 0, "invalid option "
-				    "'-%c'", optopt);
-			else
-				diag_error(PROG, NULL, 0, "invalid option "
-				    "'%s'", argv[optind - 1]);
-			usage(stderr, EX_USAGE);
+			abort();	/* an option without a case */
 		}
 	}
-	o->files = argv + optind;
-	o->nfiles = argc - optind;
+	o->files = c.operands;
+	o->nfiles = c.n_operands;
 	if (o->lo.reference_compat) {
 		if (!have_unit)
 			o->lo.unit = LB_BATTLE;
 		if (!have_rounds)
 			o->lo.num_rounds = 100;
-		if (o->lo.seed > UINT32_MAX) {
-			diag_error(PROG, NULL, 0, "--seed: numpy's legacy "
-			    "stream takes a seed below 2^32");
-			usage(stderr, EX_USAGE);
-		}
+		if (o->lo.seed > UINT32_MAX)
+			cli_usage_error(&c, "--seed: numpy's legacy stream "
+			    "takes a seed below 2^32");
 	}
-	if (o->format == FMT_CSV && o->nboards > 1) {
-		diag_error(PROG, NULL, 0, "--format csv prints one board; use "
+	if (o->format == FMT_CSV && o->nboards > 1)
+		cli_usage_error(&c, "--format csv prints one board; use "
 		    "--output-dir for several");
-		usage(stderr, EX_USAGE);
-	}
 	for (i = 0; i < o->nfiles; i++)
 		stdin_uses += strcmp(o->files[i], "-") == 0;
 	stdin_uses += o->nfiles == 0;
 	for (size_t k = 0; k < o->nanswers; k++)
 		stdin_uses += strcmp(o->answers[k], "-") == 0;
-	if (stdin_uses > 1) {
-		diag_error(PROG, NULL, 0, "standard input can be read once "
-		    "only");
-		usage(stderr, EX_USAGE);
-	}
+	if (stdin_uses > 1)
+		cli_usage_error(&c, "standard input can be read once only");
 	if (o->date[0] == '\0') {
 		time_t now = time(NULL);
 		struct tm tm;
@@ -563,18 +506,4 @@ parse_args(int argc, char *argv[], struct opts *o)
 	o->lo.threads = thread_count();
 	o->lo.weight = o->bo.weight;
 	o->lo.first_game_only = o->bo.first_game_only;
-}
-
-/* Usage on stdout for -h (exit 0), on stderr after a bad option. */
-static void
-usage(FILE *f, int code)
-{
-	fprintf(f, "usage: %s [-hq] [--allow-missing-metadata] "
-	    "[--answers path] [--baseline model] [--bootstrap question|battle] "
-	    "[--control none|style|length|markdown|all] [--date yyyy-mm-dd] "
-	    "[--first-game-only] [--format table|csv|json] [--judge name] "
-	    "[--num-rounds n] [--output-dir dir] [--reference-compat] "
-	    "[--seed n] [--show-elo] [--version] [--weight n] [file ...]\n",
-	    PROG);
-	exit(code);
 }
