@@ -1,5 +1,4 @@
 /* board-diff: what changed between two releases of a leaderboard. */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +27,20 @@ struct side {
 	size_t n;
 };
 
+enum { OPT_FORMAT = CLI_OPT_NEXT };
+
+static const struct cli_option options[] = {
+	CLI_OPTION_HELP,
+	{ "format", 0, "json|markdown", 0, OPT_FORMAT,
+	    "JSON lines (default) or a markdown summary" },
+	CLI_OPTION_VERSION,
+	{ NULL, 0, NULL, 0, 0, NULL }
+};
+
+static const struct cli_spec spec = {
+	PROG, options, { "old new", NULL }, NULL
+};
+
 static void parse_args(int, char **, struct opts *);
 static int load_side(struct side *);
 static void release_side(struct side *);
@@ -35,7 +48,6 @@ static long find_board(const struct side *, const char *);
 static int known_board(const char *);
 static void add_board(struct buf *, enum format,
     const struct boarddiff_board *, const struct boarddiff_board *);
-static void usage(FILE *, int) __attribute__((noreturn));
 
 int
 main(int argc, char *argv[])
@@ -203,63 +215,23 @@ add_board(struct buf *out, enum format format,
 static void
 parse_args(int argc, char *argv[], struct opts *o)
 {
-	enum { OPT_FORMAT = 256, OPT_VERSION };
-	static const struct option longopts[] = {
-		{ "format", required_argument, NULL, OPT_FORMAT },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, OPT_VERSION },
-		{ NULL, 0, NULL, 0 }
-	};
+	struct cli c;
 	int ch;
 
 	memset(o, 0, sizeof(*o));
-	opterr = 0;
-	while ((ch = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
+	cli_begin(&c, &spec, argc, argv);
+	while ((ch = cli_next(&c)) != -1) {
 		switch (ch) {
-		case 'h':
-			usage(stdout, 0);
 		case OPT_FORMAT:
-			if (strcmp(optarg, "json") == 0)
-				o->format = FMT_JSON;
-			else if (strcmp(optarg, "markdown") == 0)
-				o->format = FMT_MARKDOWN;
-			else {
-				diag_error(PROG, NULL, 0, "--format: invalid "
-				    "value '%s' (want json, markdown)",
-				    optarg);
-				usage(stderr, EX_USAGE);
-			}
+			/* The names follow enum format. */
+			o->format = (enum format)cli_enum(&c);
 			break;
-		case OPT_VERSION:
-			printf("%s (judgepipe) %s\n", PROG, JUDGEPIPE_VERSION);
-			exit(0);
-		case ':':
-			diag_error(PROG, NULL, 0, "option '%s' needs an "
-			    "argument", argv[optind - 1]);
-			usage(stderr, EX_USAGE);
 		default:
-			if (optopt != 0)
-				diag_error(PROG, NULL, 0, "invalid option "
-				    "'-%c'", optopt);
-			else
-				diag_error(PROG, NULL, 0, "invalid option "
-				    "'%s'", argv[optind - 1]);
-			usage(stderr, EX_USAGE);
+			abort();	/* an option without a case */
 		}
 	}
-	if (argc - optind != 2) {
-		diag_error(PROG, NULL, 0, "want two boards, old and new");
-		usage(stderr, EX_USAGE);
-	}
-	o->old = argv[optind];
-	o->new = argv[optind + 1];
-}
-
-/* Usage on stdout for -h (exit 0), on stderr after a bad option. */
-static void
-usage(FILE *f, int code)
-{
-	fprintf(f, "usage: %s [-h] [--format json|markdown] [--version] "
-	    "old new\n", PROG);
-	exit(code);
+	if (c.n_operands != 2)
+		cli_usage_error(&c, "want two boards, old and new");
+	o->old = c.operands[0];
+	o->new = c.operands[1];
 }
