@@ -1,5 +1,6 @@
 /* cli.c: option tables, signals, output and reporting of the commands. */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <math.h>
 #include <signal.h>
@@ -13,6 +14,37 @@
 #include "buf.h"
 #include "cli.h"
 #include "jsonw.h"
+
+int
+cli_std_fds(void)
+{
+	int fd, closed = 0, nul;
+
+	for (fd = 0; fd <= 2; fd++) {
+		if (fcntl(fd, F_GETFD) != -1 || errno != EBADF)
+			continue;
+		/* The lower ones are open, so open() returns fd itself. */
+		nul = open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY);
+		if (nul == -1)
+			return -1;
+		if (nul != fd) {
+			close(nul);
+			errno = EBADF;
+			return -1;
+		}
+		closed |= 1 << fd;
+	}
+	return closed;
+}
+
+int
+cli_stdout_closed(const char *prog, int closed)
+{
+	if (closed == -1 || !(closed & CLI_FD_STDOUT))
+		return 0;
+	diag_error(prog, NULL, 0, "standard output is closed");
+	return EX_IOERR;
+}
 
 void
 cli_on_signal(volatile sig_atomic_t *flag, int sig, const char *prog)

@@ -24,6 +24,25 @@
  */
 
 /*
+ * Make sure descriptors 0, 1 and 2 are open before anything else is: a
+ * file opened while one is closed would take its number, and a cache file
+ * on descriptor 1 would receive the records (curl's main does the same).
+ * Each closed one is opened on /dev/null.  Call it first in main.  Returns
+ * a mask with bit n set when descriptor n was closed, or -1 (errno set)
+ * when /dev/null cannot be opened.  A command that writes its output to
+ * standard output treats bit 1 as a write error (cli_stdout_closed).
+ */
+int cli_std_fds(void);
+
+/*
+ * With CLI_FD_STDOUT in closed (the mask of cli_std_fds): print "standard
+ * output is closed" and return EX_IOERR, so that a run whose output would
+ * go nowhere stops before it starts.  Else return 0.
+ */
+#define CLI_FD_STDOUT	(1 << 1)
+int cli_stdout_closed(const char *prog, int closed);
+
+/*
  * Signals.  The flag stays in main.c (style(9)); its handler calls
  * cli_on_signal:
  *

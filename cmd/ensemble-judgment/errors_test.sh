@@ -32,4 +32,9 @@ check_eq "--version" "ensemble-judgment (judgepipe) 0.1.0" "$("$EJ" --version)"
 # An empty input is no error.
 check_eq "empty input" "" "$("$EJ" </dev/null)"
 # usage_test.sh checks the usage and the options against the manual.
+# Standard output closed: the records would go nowhere (74).
+"$EJ" judge1.jsonl judge2.jsonl >&- 2>"$T/err"
+check_eq "stdout closed: exit 74" 74 $?
+check_eq "stdout closed: message" \
+    "ensemble-judgment: standard output is closed" "$(cat "$T/err")"
 done_testing

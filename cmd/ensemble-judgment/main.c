@@ -62,9 +62,14 @@ main(int argc, char *argv[])
 	struct opts o;
 	struct ensemble *e;
 	json_t *out;
-	int rc = 0, code, i;
+	int rc = 0, code, i, closed;
 
+	/* Before anything is opened: a file must not land on fd 0-2. */
+	if ((closed = cli_std_fds()) == -1)
+		return EX_OSERR;
 	parse_args(argc, argv, &o);
+	if ((rc = cli_stdout_closed(PROG, closed)) != 0)
+		goto out;
 	memset(&eo, 0, sizeof(eo));
 	eo.mode = o.mode;
 	eo.judges = (const char *const *)o.judges;
@@ -85,6 +90,7 @@ main(int argc, char *argv[])
 
 	json_decref(out);
 	ensemble_free(e);
+out:
 	for (i = 0; i < (int)o.n_judges; i++)
 		free(o.judges[i]);
 	free(o.judges);

@@ -208,8 +208,14 @@ int
 main(int argc, char *argv[])
 {
 	struct opts o;
+	int closed, rc;
 
+	/* Before anything is opened: a file must not land on fd 0-2. */
+	if ((closed = cli_std_fds()) == -1)
+		return EX_OSERR;
 	parse_args(argc, argv, &o);
+	if ((rc = cli_stdout_closed(PROG, closed)) != 0)
+		return rc;
 	cli_catch_signals(on_signal, CLI_IGNORE_SIGPIPE);
 	if (o.annotate)
 		return annotate(&o);

@@ -79,13 +79,17 @@ main(int argc, char *argv[])
 	struct judge_config jc;
 	struct opts o;
 	struct diag d;
-	int rc;
+	int rc, closed;
 
+	/* Before anything is opened: a file must not land on fd 0-2. */
+	if ((closed = cli_std_fds()) == -1)
+		return EX_OSERR;
 	parse_args(argc, argv, &o);
 	diag_clear(&d);
-	if (judgeconfig_load(o.judge_config, &jc, &d) == -1)
+	rc = cli_stdout_closed(PROG, closed);
+	if (rc == 0 && judgeconfig_load(o.judge_config, &jc, &d) == -1)
 		rc = diag_print(PROG, &d);
-	else {
+	else if (rc == 0) {
 		if (o.judge != NULL) {
 			free(jc.judge_model);
 			jc.judge_model = xstrdup(o.judge);

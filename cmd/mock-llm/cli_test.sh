@@ -75,5 +75,20 @@ timeout 10 "$M" --port "$MOCK_PORT" 2>"$T/err"
 check_eq "port in use exits 69" 69 $?
 check "port in use message" grep -q "^mock-llm: cannot bind 127.0.0.1 port $MOCK_PORT" "$T/err"
 stop_mock
+# Standard error closed: the log must not get descriptor 2 and with it
+# the "listening" line; every line of it is a request.
+pf=$T/closed.port
+"$M" --port 0 --port-file "$pf" --log "$T/closed.log" 2>&- &
+mp=$!
+for i in $(seq 1 200); do [ -s "$pf" ] && break; sleep 0.05; done
+curl -s -o /dev/null "http://127.0.0.1:$(cat "$pf")/v1/chat/completions" \
+    -d '{"model": "m", "messages": [{"role": "user", "content": "hi"}]}'
+kill "$mp"
+wait "$mp"
+check_eq "stderr closed: exit 0" 0 $?
+check_eq "stderr closed: the log holds the request only" 1 \
+    "$(grep -c . "$T/closed.log")"
+check_eq "stderr closed: the log is JSON" ok \
+    "$(jq -e . "$T/closed.log" >/dev/null 2>&1 && echo ok)"
 check "no sanitizer report" bash -c "! grep -q 'Sanitizer\\|runtime error' '$T/mock.stderr' 2>/dev/null"
 done_testing

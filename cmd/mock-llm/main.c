@@ -96,6 +96,9 @@ main(int argc, char **argv)
 	struct cli c;
 	int ch, quiet = 0, status = 0;
 
+	/* Before anything is opened: the log must not land on fd 0-2. */
+	if (cli_std_fds() == -1)
+		return EX_OSERR;
 	mockreply_config_init(&rc);
 	memset(&o, 0, sizeof(o));
 	o.reply = &rc;

@@ -142,4 +142,9 @@ for args in "--bogus" "-x" "--num-rounds 0" "--num-rounds x" "--weight 0" \
 		cat u.err
 	fi
 done
+# Standard output closed: the board would go nowhere, so no success (74).
+"$SR" --baseline base-model --num-rounds 20 "$J" >&- 2>closed.err
+check_eq "stdout closed: exit 74" 74 $?
+check_eq "stdout closed: message" "show-result: standard output is closed" \
+    "$(cat closed.err)"
 done_testing

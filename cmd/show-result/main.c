@@ -124,8 +124,11 @@ main(int argc, char *argv[])
 	struct rng_mt mt;
 	struct opts o;
 	struct diag d;
-	int rc, st, i, done = 0;
+	int rc, st, i, done = 0, closed;
 
+	/* Before anything is opened: a file must not land on fd 0-2. */
+	if ((closed = cli_std_fds()) == -1)
+		return EX_OSERR;
 	parse_args(argc, argv, &o);
 	memset(res, 0, sizeof(res));
 	memset(&tc, 0, sizeof(tc));
@@ -135,6 +138,8 @@ main(int argc, char *argv[])
 		o.lo.mt = &mt;
 	}
 	bs = battles_new(&o.bo);
+	if ((rc = cli_stdout_closed(PROG, closed)) != 0)
+		goto out;
 	rc = read_judgments(&o, bs);
 	if (rc != 0 && rc != EX_DATAERR)
 		goto out;
