@@ -12,6 +12,16 @@
 #include "config.h"
 #include "jsonl.h"
 
+/*
+ * Aliases let a few hundred bytes stand for billions of nodes (nine
+ * aliases of nine aliases of ... a list), and the tree copies every alias
+ * in full.  A configuration is a few KB, so a document that expands past
+ * these is refused before anything is built.
+ */
+#define EXPAND_MAX_NODES	50000
+#define EXPAND_MAX_BYTES	(4u << 20)	/* of scalar text */
+#define MAX_DEPTH		200
+
 struct node_line {
 	const json_t *node;
 	long line;
@@ -247,7 +257,7 @@ convert(struct config_doc *c, yaml_document_t *doc, yaml_node_t *n,
 	json_t *j = NULL;
 	long line = (long)n->start_mark.line + 1;
 
-	if (depth > 200) {
+	if (depth > MAX_DEPTH) {
 		diag_set(d, EX_CONFIG, c->path, line, "nesting too deep");
 		return NULL;
 	}
@@ -299,6 +309,150 @@ convert(struct config_doc *c, yaml_document_t *doc, yaml_node_t *n,
 	return j;
 }
 
+/*
+ * What each node of a libyaml document expands to once its aliases are
+ * copied: nodes and scalar bytes, saturating just past the limits.  A node
+ * id indexes the arrays (from 1); state is 0 new, 1 being measured (an
+ * alias back to it is a cycle), 2 measured.
+ */
+struct expansion {
+	yaml_document_t *doc;
+	const char *path;
+	uint64_t *nodes;
+	uint64_t *bytes;
+	unsigned char *state;
+};
+
+static uint64_t
+sat_add(uint64_t a, uint64_t b, uint64_t max)
+{
+	return a + b > max ? max + 1 : a + b;
+}
+
+/* The children of n, in document order, as node ids. */
+static size_t
+children(const yaml_node_t *n, size_t i, int *id)
+{
+	size_t k;
+
+	if (n->type == YAML_SEQUENCE_NODE) {
+		k = (size_t)(n->data.sequence.items.top -
+		    n->data.sequence.items.start);
+		if (i < k)
+			*id = n->data.sequence.items.start[i];
+		return k;
+	}
+	if (n->type == YAML_MAPPING_NODE) {
+		k = 2 * (size_t)(n->data.mapping.pairs.top -
+		    n->data.mapping.pairs.start);
+		if (i < k)
+			*id = i % 2 == 0 ?
+			    n->data.mapping.pairs.start[i / 2].key :
+			    n->data.mapping.pairs.start[i / 2].value;
+		return k;
+	}
+	return 0;
+}
+
+/* Measure node id (memoised).  Returns 0, or -1 with d set. */
+static int
+measure(struct expansion *x, int id, int depth, struct diag *d)
+{
+	yaml_node_t *n = yaml_document_get_node(x->doc, id);
+	uint64_t nodes = 1, bytes = 0;
+	size_t i, k;
+	int c = 0;
+
+	if (n == NULL)
+		return diag_set(d, EX_CONFIG, x->path, 0, "empty YAML node");
+	if (x->state[id] == 2)
+		return 0;
+	if (x->state[id] == 1)
+		return diag_set(d, EX_CONFIG, x->path,
+		    (long)n->start_mark.line + 1, "recursive YAML alias");
+	if (depth > MAX_DEPTH)
+		return diag_set(d, EX_CONFIG, x->path,
+		    (long)n->start_mark.line + 1, "nesting too deep");
+	x->state[id] = 1;
+	if (n->type == YAML_SCALAR_NODE)
+		bytes = n->data.scalar.length;
+	k = children(n, 0, &c);
+	for (i = 0; i < k; i++) {
+		children(n, i, &c);
+		if (measure(x, c, depth + 1, d) == -1)
+			return -1;
+		nodes = sat_add(nodes, x->nodes[c], EXPAND_MAX_NODES);
+		bytes = sat_add(bytes, x->bytes[c], EXPAND_MAX_BYTES);
+	}
+	x->nodes[id] = nodes;
+	x->bytes[id] = bytes;
+	x->state[id] = 2;
+	return 0;
+}
+
+/*
+ * The line where the expansion first goes past the limits, in document
+ * order: descend into the child that crosses them while it is defined
+ * there; a child defined before its parent started is an alias, and the
+ * parent's line is the answer.
+ */
+static long
+crossing_line(const struct expansion *x, int id)
+{
+	uint64_t nodes = 0, bytes = 0, nn, nb;
+	yaml_node_t *n;
+	size_t i, k;
+	int c = 0;
+
+	for (;;) {
+		n = yaml_document_get_node(x->doc, id);
+		k = children(n, 0, &c);
+		for (i = 0; i < k; i++) {
+			children(n, i, &c);
+			nn = sat_add(nodes, x->nodes[c], EXPAND_MAX_NODES);
+			nb = sat_add(bytes, x->bytes[c], EXPAND_MAX_BYTES);
+			if (nn > EXPAND_MAX_NODES || nb > EXPAND_MAX_BYTES)
+				break;
+			nodes = nn;
+			bytes = nb;
+		}
+		if (i == k || c <= id)
+			return (long)n->start_mark.line + 1;
+		id = c;
+	}
+}
+
+/*
+ * Refuse a document whose aliases expand past the limits, or that holds
+ * a recursive alias.  Returns 0, or -1 with d set (EX_CONFIG).
+ */
+static int
+check_expansion(const char *path, yaml_document_t *doc, struct diag *d)
+{
+	struct expansion x;
+	size_t n = (size_t)(doc->nodes.top - doc->nodes.start);
+	int r;
+
+	x.doc = doc;
+	x.path = path;
+	x.nodes = xcalloc(n + 1, sizeof(*x.nodes));
+	x.bytes = xcalloc(n + 1, sizeof(*x.bytes));
+	x.state = xcalloc(n + 1, sizeof(*x.state));
+	r = measure(&x, 1, 0, d);
+	if (r == 0 && x.nodes[1] > EXPAND_MAX_NODES)
+		r = diag_set(d, EX_CONFIG, path, crossing_line(&x, 1),
+		    "YAML aliases expand to more than %d nodes",
+		    EXPAND_MAX_NODES);
+	else if (r == 0 && x.bytes[1] > EXPAND_MAX_BYTES)
+		r = diag_set(d, EX_CONFIG, path, crossing_line(&x, 1),
+		    "YAML aliases expand to more than %u MiB of text",
+		    EXPAND_MAX_BYTES >> 20);
+	free(x.nodes);
+	free(x.bytes);
+	free(x.state);
+	return r;
+}
+
 struct config_doc *
 config_load_mem(const char *name, const char *p, size_t n, struct diag *d)
 {
@@ -321,7 +475,9 @@ config_load_mem(const char *name, const char *p, size_t n, struct diag *d)
 	}
 	root = yaml_document_get_root_node(&doc);
 	ok = 1;
-	if (root != NULL) {
+	if (root != NULL && check_expansion(name, &doc, d) == -1)
+		ok = 0;
+	else if (root != NULL) {
 		c->root = convert(c, &doc, root, 0, d);
 		ok = c->root != NULL;
 	}

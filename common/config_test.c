@@ -3,6 +3,7 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
 
@@ -84,6 +85,71 @@ test_config_load_errors(void **state)
 	assert_int_equal(d.code, EX_NOINPUT);
 }
 
+/* Level i: a list of nine aliases of level i - 1; level 0 is ["lol"]. */
+static char *
+alias_bomb(int levels, const char *tail)
+{
+	struct buf b;
+	int i, k;
+
+	buf_init(&b);
+	buf_adds(&b, "a0: &a0 [\"lol\"]\n");
+	for (i = 1; i <= levels; i++) {
+		buf_printf(&b, "a%d: &a%d [", i, i);
+		for (k = 0; k < 9; k++)
+			buf_printf(&b, "%s*a%d", k ? ", " : "", i - 1);
+		buf_adds(&b, "]\n");
+	}
+	buf_adds(&b, tail);
+	return buf_detach(&b, NULL);
+}
+
+static void
+test_config_load_alias_budget(void **state)
+{
+	struct config_doc *c;
+	struct diag d;
+	struct buf b;
+	char *y;
+	int i;
+
+	/* 9^9 lists of the issue's 700-byte bomb: refused where it crosses. */
+	y = alias_bomb(9, "m:\n    model_name: x\n    extra: *a9\n");
+	diag_clear(&d);
+	assert_null(config_load_mem("bomb.yaml", y, strlen(y), &d));
+	assert_int_equal(d.code, EX_CONFIG);
+	assert_string_equal(d.file, "bomb.yaml");
+	assert_int_equal(d.line, 6);
+	assert_string_equal(d.msg,
+	    "YAML aliases expand to more than 50000 nodes");
+	free(y);
+
+	/* Four levels (some 7,000 nodes) are a big but honest document. */
+	y = alias_bomb(4, "");
+	c = config_load_mem("ok.yaml", y, strlen(y), &d);
+	assert_non_null(c);
+	assert_int_equal(json_array_size(json_object_get(config_root(c),
+	    "a4")), 9);
+	config_free(c);
+	free(y);
+
+	/* Few nodes, much text: a 64 KB string aliased 100 times. */
+	buf_init(&b);
+	buf_adds(&b, "s: &s \"");
+	for (i = 0; i < 65536; i++)
+		buf_addc(&b, 'x');
+	buf_adds(&b, "\"\nl:\n");
+	for (i = 0; i < 100; i++)
+		buf_adds(&b, "  - *s\n");
+	diag_clear(&d);
+	assert_null(config_load_mem("text.yaml", b.p, b.len, &d));
+	assert_int_equal(d.code, EX_CONFIG);
+	assert_int_equal(d.line, 3);
+	assert_string_equal(d.msg,
+	    "YAML aliases expand to more than 4 MiB of text");
+	buf_release(&b);
+}
+
 int
 main(void)
 {
@@ -91,6 +157,7 @@ main(void)
 		cmocka_unit_test(test_config_plain_scalar_types),
 		cmocka_unit_test(test_config_load_doc),
 		cmocka_unit_test(test_config_load_errors),
+		cmocka_unit_test(test_config_load_alias_budget),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

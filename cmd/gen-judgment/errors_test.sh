@@ -79,4 +79,27 @@ check "--help: usage" grep -q '^usage: gen-judgment -c judge-config' "$T/help"
 check "--help: every option" grep -q '^      --model-list  ' "$T/help"
 check_eq "--version" "gen-judgment (judgepipe) 0.1.0" "$("$GJ" --version)"
 # usage_test.sh checks the usage and the options against the manual.
+# YAML aliases that expand without bound, in a key nobody reads: 78 at
+# once (a build without the bound is stopped before it takes the machine).
+n=$(log_lines "$MOCK_LOG")
+cp "$TOP/configs/ko.yaml" "$T/bomb.yaml"
+lines=$(wc -l <"$T/bomb.yaml")
+{
+	echo 'unused:'
+	echo '    a0: &a0 ["lol"]'
+	for i in 1 2 3 4 5 6 7; do
+		printf '    a%d: &a%d [' $i $i
+		for k in 1 2 3 4 5 6 7 8; do printf '*a%d, ' $((i - 1)); done
+		printf '*a%d]\n' $((i - 1))
+	done
+} >>"$T/bomb.yaml"
+ASAN_OPTIONS=${ASAN_OPTIONS:-}:hard_rss_limit_mb=400 timeout 30 \
+    "$GJ" -c "$T/bomb.yaml" --judge mock-judge --api-config "$T/api.yaml" \
+    --questions "$D/questions.jsonl" --baseline-answers "$D/baseline.jsonl" \
+    "$D/answers.jsonl" >/dev/null 2>"$T/err"
+check_eq "judge config alias bomb: exit 78" 78 $?
+check_eq "judge config alias bomb: message" \
+    "gen-judgment: $T/bomb.yaml:$((lines + 7)): YAML aliases expand to more than 50000 nodes" \
+    "$(head -c 300 "$T/err")"
+check_eq "judge config alias bomb: no request" "$n" "$(log_lines "$MOCK_LOG")"
 done_testing
