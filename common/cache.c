@@ -133,7 +133,10 @@ struct cache {
 	unsigned long tick;
 	struct timespec synced;	/* CLOCK_MONOTONIC of the last fdatasync */
 	int dirty;		/* written since then */
+	int swept;		/* stale temporary files removed once */
 };
+
+static void remove_stale_tmp(struct cache *);
 
 static uint32_t
 get_le32(const unsigned char *p)
@@ -1026,6 +1029,15 @@ lock_current(struct cache *c, int how, struct diag *d)
 				    strerror(errno));
 		}
 		r = current(c, d);
+		if (r == 1 && !c->swept) {
+			/*
+			 * A compaction killed half-way leaves its temporary
+			 * file; the first lock of each session sweeps them, so
+			 * they do not wait for the next compaction.
+			 */
+			remove_stale_tmp(c);
+			c->swept = 1;
+		}
 		if (r == 1)
 			return 1;
 		flock(c->wfd, LOCK_UN);

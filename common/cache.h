@@ -35,7 +35,8 @@
  *
  * Compaction writes DIR/v1/cache.zst.tmp.PID, syncs it and renames it over
  * cache.zst while holding the exclusive flock on the old file, so a crash
- * leaves either file whole.  Whoever takes the lock to append or compact
+ * leaves either file whole; the first lock a struct cache takes (to append
+ * or compact) removes the temporary files whose process is gone.  Whoever takes the lock to append or compact
  * first checks that its descriptor is still the file at the path (st_dev,
  * st_ino) and otherwise opens the path again and indexes the new file
  * from the start; a miss does the same check before rescanning.  Until it

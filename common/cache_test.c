@@ -1297,6 +1297,38 @@ test_cache_compact_removes_stale_tmp(void **state)
 	unlink(live);
 }
 
+/* The first put of a session sweeps them too, without any compaction. */
+static void
+test_cache_put_removes_stale_tmp(void **state)
+{
+	struct fixture *f = *state;
+	struct cache *c;
+	char dead[192];
+	pid_t pid;
+	int fd, st;
+
+	c = open_ok(f, 0, NULL);
+	jput(c, "sp", 1, 0);
+	cache_close(c);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0)
+		_exit(0);
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	snprintf(dead, sizeof(dead), "%s/v1/cache.zst.tmp.%ld", f->dir,
+	    (long)pid);
+	fd = open(dead, O_WRONLY | O_CREAT, 0600);
+	assert_true(fd >= 0);
+	close(fd);
+	c = open_ok(f, 0, NULL);
+	assert_int_equal(access(dead, F_OK), 0);	/* opening only reads */
+	jput(c, "sp", 2, 0);
+	assert_int_equal(access(dead, F_OK), -1);
+	assert_true(jfound(c, "sp", 1, 0));
+	assert_true(jfound(c, "sp", 2, 0));
+	cache_close(c);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int
@@ -1323,6 +1355,7 @@ main(void)
 		T(test_cache_reader_across_compaction),
 		T(test_cache_auto_compact_threshold),
 		T(test_cache_compact_removes_stale_tmp),
+		T(test_cache_put_removes_stale_tmp),
 		cmocka_unit_test(test_cache_default_dir),
 	};
 

@@ -82,5 +82,18 @@ check "default cache: \$XDG_CACHE_HOME/judgepipe" \
 JUDGEPIPE_CACHE=$T/envcache "$GA" -m mock --api-config api.yaml q5.jsonl \
     >/dev/null 2>&1
 check "JUDGEPIPE_CACHE" test -s "$T/envcache/v1/cache.zst"
+
+# A compaction killed half-way leaves cache.zst.tmp.PID; the next run that
+# takes the lock removes the ones whose process is gone, though it appends
+# too little to compact.
+true &
+dead=$!
+wait "$dead"
+: >"$T/envcache/v1/cache.zst.tmp.$dead"
+first_questions 6 q6.jsonl
+JUDGEPIPE_CACHE=$T/envcache "$GA" -m mock --api-config api.yaml q6.jsonl \
+    >/dev/null 2>&1
+check_eq "stale temporary file of a dead compaction: removed" "" \
+    "$(ls "$T/envcache/v1" | grep tmp)"
 stop_mock
 done_testing
