@@ -15,7 +15,7 @@
 static const char *const known_keys[] = {
 	"model_name", "endpoints", "api_type", "parallel", "system_prompt",
 	"api_key_env", "timeout_s", "connect_timeout_s", "max_retries", "rpm",
-	"tpm", "extra_body", NULL,
+	"tpm", "extra_body", "price", NULL,
 };
 
 struct ctx {
@@ -265,6 +265,54 @@ read_endpoints(struct ctx *x, const json_t *entry)
 	return 0;
 }
 
+/* The optional "price:" mapping, in US dollars per million tokens. */
+static int
+read_price(struct ctx *x, const json_t *entry)
+{
+	static const char *const keys[] = {
+		"input", "cached_input", "output", NULL,
+	};
+	const json_t *pr = json_object_get(entry, "price"), *v;
+	struct price *p = &x->e->price;
+	const char *k;
+	size_t i;
+
+	if (pr == NULL || json_is_null(pr))
+		return 0;
+	if (!json_is_object(pr))
+		return bad(x, pr, "price", "must be a mapping of input, "
+		    "cached_input and output (USD per million tokens)");
+	json_object_foreach((json_t *)pr, k, v) {
+		for (i = 0; keys[i] != NULL; i++)
+			if (strcmp(k, keys[i]) == 0)
+				break;
+		if (keys[i] == NULL)
+			warn(x, v, "price key '%s' ignored", k);
+	}
+	for (i = 0; keys[i] != NULL; i++) {
+		double *dst = i == 0 ? &p->input : i == 1 ? &p->cached_input :
+		    &p->output;
+		char name[32];
+
+		snprintf(name, sizeof(name), "price.%s", keys[i]);
+		v = json_object_get(pr, keys[i]);
+		if ((v == NULL || json_is_null(v)) && i == 1) {
+			p->cached_input = p->input;
+			continue;
+		}
+		if (v == NULL || json_is_null(v))
+			return bad(x, pr, name, "is required (USD per million "
+			    "tokens)");
+		if (!json_is_number(v) || !isfinite(json_number_value(v)) ||
+		    json_number_value(v) < 0)
+			return bad(x, v, name, "must be a number >= 0 (USD per "
+			    "million tokens)");
+		*dst = json_number_value(v);
+	}
+	p->known = 1;
+	return 0;
+}
+
 static int
 read_entry(struct ctx *x, const json_t *entry)
 {
@@ -333,6 +381,8 @@ read_entry(struct ctx *x, const json_t *entry)
 		e->extra_body = json_deep_copy(v);
 	}
 	if (get_string(x, entry, "api_key_env", &s) == -1)
+		return -1;
+	if (read_price(x, entry) == -1)
 		return -1;
 	if (read_endpoints(x, entry) == -1)
 		return -1;

@@ -6,6 +6,7 @@
 #include <jansson.h>
 
 #include "diag.h"
+#include "price.h"
 
 enum apiconfig_type {
 	APICONFIG_OPENAI,
@@ -33,7 +34,10 @@ struct apiconfig_warning {
  * A validated entry; every string is owned by the entry.  Defaults of
  * SPEC 4.2 are applied: model_name = name, api_type openai, parallel 1,
  * timeout_s 600, connect_timeout_s 10, max_retries 6, rpm/tpm 0 (no
- * limit), extra_body NULL, system_prompt NULL unless a string is given.
+ * limit), extra_body NULL, system_prompt NULL unless a string is given,
+ * no price.  "price:" is a mapping {input, cached_input, output} of
+ * numbers >= 0 in US dollars per million tokens; input and output are
+ * required, cached_input defaults to input (price.h).
  */
 struct apiconfig_entry {
 	char *name;			/* the entry name (output model_id) */
@@ -51,6 +55,7 @@ struct apiconfig_entry {
 	double rpm;			/* requests per minute, 0: unlimited */
 	double tpm;			/* tokens per minute, 0: unlimited */
 	json_t *extra_body;		/* an object or NULL (owned) */
+	struct price price;		/* "price:"; price.known 0 without */
 	struct apiconfig_warning *warnings;	/* ignored keys and the like */
 	size_t n_warnings;
 };

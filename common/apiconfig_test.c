@@ -237,6 +237,59 @@ test_apiconfig_bad_values(void **state)
 	}
 }
 
+static void
+test_apiconfig_price(void **state)
+{
+	struct apiconfig_entry *e;
+	struct diag d;
+
+	clear_env(state);
+	e = load("m:\n  price: {input: 0.15, cached_input: 0.075, "
+	    "output: 0.6}\n", "m", &d);
+	assert_non_null(e);
+	assert_true(e->price.known);
+	assert_true(e->price.input == 0.15);
+	assert_true(e->price.cached_input == 0.075);
+	assert_true(e->price.output == 0.6);
+	assert_int_equal(e->n_warnings, 0);
+	apiconfig_entry_free(e);
+
+	/* cached_input defaults to input; integers are prices too. */
+	e = load("m:\n  price:\n    input: 3\n    output: 15\n"
+	    "    cache_write: 3.75\n", "m", &d);
+	assert_non_null(e);
+	assert_true(e->price.known);
+	assert_true(e->price.cached_input == 3);
+	assert_int_equal(e->n_warnings, 1);
+	assert_string_equal(e->warnings[0].msg,
+	    "price key 'cache_write' ignored");
+	assert_int_equal(e->warnings[0].line, 5);
+	apiconfig_entry_free(e);
+
+	/* No price (or null): unknown, not free. */
+	e = load("m:\n  price: null\n", "m", &d);
+	assert_non_null(e);
+	assert_false(e->price.known);
+	apiconfig_entry_free(e);
+
+	assert_null(load("m:\n  price: 0.15\n", "m", &d));
+	assert_int_equal(d.code, EX_CONFIG);
+	assert_string_equal(d.msg, "entry 'm': 'price' must be a mapping of "
+	    "input, cached_input and output (USD per million tokens)");
+	assert_null(load("m:\n  price: {input: 1}\n", "m", &d));
+	assert_string_equal(d.msg, "entry 'm': 'price.output' is required "
+	    "(USD per million tokens)");
+	assert_null(load("m:\n  price:\n    input: 1\n    output: -2\n",
+	    "m", &d));
+	assert_int_equal(d.line, 4);
+	assert_string_equal(d.msg, "entry 'm': 'price.output' must be a "
+	    "number >= 0 (USD per million tokens)");
+	assert_null(load("m:\n  price: {input: '1', output: 2}\n", "m",
+	    &d));
+	assert_string_equal(d.msg, "entry 'm': 'price.input' must be a "
+	    "number >= 0 (USD per million tokens)");
+}
+
 int
 main(void)
 {
@@ -246,6 +299,7 @@ main(void)
 		cmocka_unit_test(test_apiconfig_key_fallbacks),
 		cmocka_unit_test(test_apiconfig_settings),
 		cmocka_unit_test(test_apiconfig_bad_values),
+		cmocka_unit_test(test_apiconfig_price),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
