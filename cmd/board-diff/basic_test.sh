@@ -81,4 +81,9 @@ if have_shared; then
 else
 	skip "published boards: ../shared/data absent"
 fi
+# Standard output closed: the differences would go nowhere (74).
+"$BIN/board-diff" "$D/old" "$D/new" >&- 2>"$T/closed.err"
+check_eq "stdout closed: exit 74" 74 $?
+check_eq "stdout closed: message" "board-diff: standard output is closed" \
+    "$(cat "$T/closed.err")"
 done_testing

@@ -57,14 +57,19 @@ main(int argc, char *argv[])
 	struct opts o;
 	size_t i;
 	long k = 0;
-	int rc;
+	int rc, closed;
 
+	/* Before anything is opened: a file must not land on fd 0-2. */
+	if ((closed = cli_std_fds()) == -1)
+		return EX_OSERR;
 	parse_args(argc, argv, &o);
 	memset(&old, 0, sizeof(old));
 	memset(&new, 0, sizeof(new));
 	old.arg = o.old;
 	new.arg = o.new;
 	buf_init(&out);
+	if ((rc = cli_stdout_closed(PROG, closed)) != 0)
+		goto done;
 	rc = load_side(&old);
 	rc = diag_worse(rc, load_side(&new));
 	if (rc != 0)
