@@ -37,47 +37,54 @@ lb_board_name(enum lb_board b)
 	return board_names[b];
 }
 
-/* A board's design: models, cells (distinct rows) and resampling units. */
+/*
+ * A board's design.  Models have a local id (0 .. nmodels - 1) on the
+ * board; a cell is a distinct (model a, model b, cluster, style features)
+ * row of the data, with its weighted outcome counts; a cluster is the unit
+ * the question bootstrap resamples.
+ */
 struct board {
 	enum lb_board id;
-	int k, elem[ANSWER_NELEM];
-	unsigned need;		/* metadata mask the board needs */
-	int p, base;		/* models on the board, local baseline id */
-	uint32_t *gid;		/* local -> global model id */
-	int *loc;		/* global -> local, or -1 */
-	unsigned long long *nb;	/* expanded rows per model */
-	size_t nc;		/* cells, grouped by (a, b) */
-	int *ca, *cb;
-	uint32_t *ccl;		/* cluster of a cell */
-	double *caw, *ct, *cbw;	/* full-data counts per outcome */
-	double *z;		/* nc * k standardised style features */
-	size_t npairs;
-	size_t *pstart;		/* npairs + 1 */
-	size_t nq;		/* clusters */
-	size_t n;		/* expanded rows */
-	uint32_t *xco;		/* expanded rows: cell * 3 + outcome */
-	int g4;			/* local id of gpt-4-0314, or -1 */
-	double *fit;		/* p + k: full-data fit */
-	unsigned char *state;	/* no control: bt_state per model */
+	int nfeatures;		/* style features (0: no control) */
+	int feature_elem[ANSWER_NELEM];	/* enum answer_elem of each */
+	unsigned need_meta;	/* metadata mask the board needs */
+	int nmodels;
+	int baseline;		/* local id of the baseline */
+	int gpt4;		/* local id of gpt-4-0314, or -1 */
+	uint32_t *global_id;	/* local -> global model id */
+	int *local_id;		/* global -> local, or -1 */
+	unsigned long long *model_rows;	/* expanded rows per model */
+	size_t ncells;		/* grouped by (a, b) */
+	int *cell_a, *cell_b;
+	uint32_t *cell_cluster;
+	double *cell_a_wins, *cell_ties, *cell_b_wins;	/* weighted counts */
+	double *features;	/* ncells * nfeatures, standardised */
+	size_t npairs;		/* distinct (a, b) */
+	size_t *pair_start;	/* first cell of each pair; npairs + 1 */
+	size_t nclusters;
+	size_t nexpanded;	/* expanded battle rows */
+	uint32_t *expanded;	/* in resampling order: cell * 3 + outcome */
+	double *full_fit;	/* nmodels + nfeatures: full-data fit */
+	unsigned char *full_state;	/* no control: bt_state per model */
 };
 
 static void
 board_release(struct board *bd)
 {
-	free(bd->gid);
-	free(bd->loc);
-	free(bd->nb);
-	free(bd->ca);
-	free(bd->cb);
-	free(bd->ccl);
-	free(bd->caw);
-	free(bd->ct);
-	free(bd->cbw);
-	free(bd->z);
-	free(bd->pstart);
-	free(bd->xco);
-	free(bd->fit);
-	free(bd->state);
+	free(bd->global_id);
+	free(bd->local_id);
+	free(bd->model_rows);
+	free(bd->cell_a);
+	free(bd->cell_b);
+	free(bd->cell_cluster);
+	free(bd->cell_a_wins);
+	free(bd->cell_ties);
+	free(bd->cell_b_wins);
+	free(bd->features);
+	free(bd->pair_start);
+	free(bd->expanded);
+	free(bd->full_fit);
+	free(bd->full_state);
 }
 
 static struct diag *
@@ -164,8 +171,9 @@ collect_meta(struct board *bd, const struct battle_set *bs,
 			const struct battle_meta *m = &bs->metas[2 * r->meta];
 
 			rm[ri].a = rm[ri].b = NULL;
-			if (r->has_meta && (m[0].mask & bd->need) == bd->need &&
-			    (m[1].mask & bd->need) == bd->need) {
+			if (r->has_meta &&
+			    (m[0].mask & bd->need_meta) == bd->need_meta &&
+			    (m[1].mask & bd->need_meta) == bd->need_meta) {
 				rm[ri].a = m[0].v;
 				rm[ri].b = m[1].v;
 				continue;
@@ -181,9 +189,11 @@ collect_meta(struct board *bd, const struct battle_set *bs,
 		}
 		/* Rows of a (model, question) are adjacent: look up once. */
 		if (r->a != la || r->q != lq)
-			ma = answer_meta(bs, ans, r->a, r->q, bd->need, &noa);
+			ma = answer_meta(bs, ans, r->a, r->q, bd->need_meta,
+			    &noa);
 		if (r->b != lb || r->q != lq)
-			mb = answer_meta(bs, ans, r->b, r->q, bd->need, &nob);
+			mb = answer_meta(bs, ans, r->b, r->q, bd->need_meta,
+			    &nob);
 		la = r->a;
 		lb = r->b;
 		lq = r->q;
@@ -260,9 +270,9 @@ cmp_cellkey(const void *pa, const void *pb, void *ctx)
 		return x->b < y->b ? -1 : 1;
 	if (x->ckey != y->ckey)
 		return x->ckey < y->ckey ? -1 : 1;
-	if (cs->bd->k > 0) {
-		for (e = 0; e < cs->bd->k; e++) {
-			int el = cs->bd->elem[e];
+	if (cs->bd->nfeatures > 0) {
+		for (e = 0; e < cs->bd->nfeatures; e++) {
+			int el = cs->bd->feature_elem[e];
 			long long u = cs->rm[x->row].a[el];
 			long long v = cs->rm[y->row].a[el];
 
@@ -287,97 +297,99 @@ same_cell(const struct cellsort *cs, const struct cellkey *x,
 	return cmp_cellkey(&a, &b, (void *)cs) == 0;
 }
 
-/* Select the rows, number models, clusters and cells of the board. */
-static int
-board_build(struct board *bd, const struct battle_set *bs,
-    const struct answer_set *ans, const struct lb_opts *o,
-    struct lb_result *res, struct diag *d)
+/* The style features of the board, upstream's order. */
+static void
+choose_features(struct board *bd)
 {
-	size_t nr = bs->nrows, i, j, nsel = 0, nnoq = 0;
-	unsigned char *sel = xmalloc(nr ? nr : 1);
-	struct rowmeta *rm = NULL;
-	uint32_t *par, *qcl, *rowcell;
-	struct cellkey *keys;
-	struct cellsort cs;
-	int e, rc = -1;
+	int e;
 
-	memset(sel, 1, nr);
 	for (e = 0; board_elems[bd->id][e] >= 0; e++) {
-		bd->elem[e] = board_elems[bd->id][e];
-		bd->need |= 1U << bd->elem[e];
+		bd->feature_elem[e] = board_elems[bd->id][e];
+		bd->need_meta |= 1U << bd->feature_elem[e];
 	}
-	bd->k = e;
-	if (bd->k > 0) {
-		rm = xcalloc(nr ? nr : 1, sizeof(*rm));
-		if (collect_meta(bd, bs, ans, o, rm, sel, res, d) == -1)
-			goto out;
-	}
-	/* Models connected to the baseline through the selected rows. */
-	par = xmalloc((bs->nmodels ? bs->nmodels : 1) * sizeof(*par));
+	bd->nfeatures = e;
+}
+
+/*
+ * Number the models of the selected rows that are connected to the
+ * baseline; deselect the rows of the others.  Returns -1 with d set when
+ * the baseline has no selected row.
+ */
+static int
+number_models(struct board *bd, const struct battle_set *bs,
+    unsigned char *sel, struct lb_result *res, struct diag *d)
+{
+	size_t nm = bs->nmodels ? bs->nmodels : 1, i;
+	uint32_t *par = xmalloc(nm * sizeof(*par));
+	unsigned char *seen = xcalloc(nm, 1);
+	uint32_t root;
+	long g;
+
 	for (i = 0; i < bs->nmodels; i++)
 		par[i] = (uint32_t)i;
-	for (i = 0; i < nr; i++)
-		if (sel[i])
+	for (i = 0; i < bs->nrows; i++)
+		if (sel[i]) {
 			par[uf_find(par, bs->rows[i].a)] =
 			    uf_find(par, bs->rows[i].b);
-	bd->loc = xmalloc((bs->nmodels ? bs->nmodels : 1) * sizeof(int));
-	bd->gid = xmalloc((bs->nmodels ? bs->nmodels : 1) * sizeof(uint32_t));
-	{
-		unsigned char *seen = xcalloc(bs->nmodels ? bs->nmodels : 1, 1);
-		uint32_t root = uf_find(par, bs->base);
-
-		for (i = 0; i < nr; i++)
-			if (sel[i])
-				seen[bs->rows[i].a] = seen[bs->rows[i].b] = 1;
-		if (!seen[bs->base]) {
-			free(seen);
-			free(par);
-			diag_set(d, EX_DATAERR, NULL, 0, "%s: baseline '%s' "
-			    "has no battles", board_names[bd->id],
-			    bs->baseline);
-			goto out;
+			seen[bs->rows[i].a] = seen[bs->rows[i].b] = 1;
 		}
-		bd->p = 0;
-		for (i = 0; i < bs->nmodels; i++) {
-			bd->loc[i] = -1;
-			if (!seen[i])
-				continue;
-			if (uf_find(par, (uint32_t)i) != root) {
-				add_warn(res, NULL, 0, "%s: model '%s' is not "
-				    "connected to the baseline (omitted)",
-				    board_names[bd->id], bs->models[i]);
-				continue;
-			}
-			bd->loc[i] = bd->p;
-			bd->gid[bd->p++] = (uint32_t)i;
-		}
+	bd->local_id = xmalloc(nm * sizeof(int));
+	bd->global_id = xmalloc(nm * sizeof(uint32_t));
+	if (!seen[bs->base]) {
 		free(seen);
 		free(par);
+		return diag_set(d, EX_DATAERR, NULL, 0, "%s: baseline '%s' "
+		    "has no battles", board_names[bd->id], bs->baseline);
 	}
-	bd->base = bd->loc[bs->base];
-	bd->g4 = -1;
-	{
-		long g = battles_model_id(bs, "gpt-4-0314");
-
-		if (g >= 0)
-			bd->g4 = bd->loc[g];
+	root = uf_find(par, bs->base);
+	bd->nmodels = 0;
+	for (i = 0; i < bs->nmodels; i++) {
+		bd->local_id[i] = -1;
+		if (!seen[i])
+			continue;
+		if (uf_find(par, (uint32_t)i) != root) {
+			add_warn(res, NULL, 0, "%s: model '%s' is not "
+			    "connected to the baseline (omitted)",
+			    board_names[bd->id], bs->models[i]);
+			continue;
+		}
+		bd->local_id[i] = bd->nmodels;
+		bd->global_id[bd->nmodels++] = (uint32_t)i;
 	}
-	for (i = 0; i < nr; i++)
-		if (sel[i] && bd->loc[bs->rows[i].a] < 0)
+	free(seen);
+	free(par);
+	bd->baseline = bd->local_id[bs->base];
+	g = battles_model_id(bs, "gpt-4-0314");
+	bd->gpt4 = g >= 0 ? bd->local_id[g] : -1;
+	for (i = 0; i < bs->nrows; i++)
+		if (sel[i] && bd->local_id[bs->rows[i].a] < 0)
 			sel[i] = 0;
-	/* Clusters: question ids in sorted order, then each vote without. */
+	return 0;
+}
+
+/*
+ * The sort keys of the selected rows, in canonical order, with their
+ * clusters: question ids in sorted order, then (question unit) each vote
+ * without a question in a cluster of its own.  Returns their number.
+ */
+static size_t
+cell_keys(struct board *bd, const struct battle_set *bs,
+    const struct lb_opts *o, const unsigned char *sel,
+    struct cellkey *keys)
+{
+	size_t nr = bs->nrows, i, nsel = 0, nnoq = 0;
+	uint32_t *qcl;
+
 	qcl = xmalloc((bs->nquestions ? bs->nquestions : 1) * sizeof(*qcl));
 	for (i = 0; i < bs->nquestions; i++)
 		qcl[i] = UINT32_MAX;
 	for (i = 0; i < nr; i++)
 		if (sel[i] && bs->rows[i].q != BATTLE_NOQ)
 			qcl[bs->rows[i].q] = 0;
-	bd->nq = 0;
+	bd->nclusters = 0;
 	for (i = 0; i < bs->nquestions; i++)
 		if (qcl[i] == 0)
-			qcl[i] = (uint32_t)bd->nq++;
-	/* Cells: selected rows grouped by (a, b, cluster, metadata). */
-	keys = xmalloc((nr ? nr : 1) * sizeof(*keys));
+			qcl[i] = (uint32_t)bd->nclusters++;
 	for (i = 0; i < nr; i++) {
 		uint32_t ri = bs->canon[i];
 		const struct battle_row *r = &bs->rows[ri];
@@ -388,98 +400,133 @@ board_build(struct board *bd, const struct battle_set *bs,
 		k = &keys[nsel++];
 		k->row = ri;
 		k->pos = (uint32_t)i;
-		k->a = bd->loc[r->a];
-		k->b = bd->loc[r->b];
+		k->a = bd->local_id[r->a];
+		k->b = bd->local_id[r->b];
 		if (r->q != BATTLE_NOQ)
 			k->ckey = qcl[r->q];
 		else if (o->unit == LB_QUESTION)
-			k->ckey = (uint32_t)(bd->nq + nnoq++);
+			k->ckey = (uint32_t)(bd->nclusters + nnoq++);
 		else
 			k->ckey = NOQ_KEY;
 	}
 	if (o->unit == LB_QUESTION)
-		bd->nq += nnoq;
+		bd->nclusters += nnoq;
 	free(qcl);
-	cs.bd = bd;
-	cs.rm = rm;
-	qsort_r(keys, nsel, sizeof(*keys), cmp_cellkey, &cs);
-	rowcell = xmalloc((nr ? nr : 1) * sizeof(*rowcell));
-	bd->nc = 0;
+	return nsel;
+}
+
+/*
+ * Group the sorted keys into cells: their models, cluster, outcome counts
+ * and raw style features, and the first cell of each model pair.
+ * rowcell[row] gets the cell of each selected row.
+ */
+static void
+build_cells(struct board *bd, const struct battle_set *bs,
+    const struct cellsort *cs, const struct cellkey *keys, size_t nsel,
+    uint32_t *rowcell)
+{
+	size_t i, j, nc = 0;
+	int e;
+
 	for (i = 0; i < nsel; i++)
-		if (i == 0 || !same_cell(&cs, &keys[i - 1], &keys[i]))
-			bd->nc++;
-	bd->ca = xmalloc((bd->nc + 1) * sizeof(int));
-	bd->cb = xmalloc((bd->nc + 1) * sizeof(int));
-	bd->ccl = xmalloc((bd->nc + 1) * sizeof(uint32_t));
-	bd->caw = xcalloc(bd->nc + 1, sizeof(double));
-	bd->ct = xcalloc(bd->nc + 1, sizeof(double));
-	bd->cbw = xcalloc(bd->nc + 1, sizeof(double));
-	bd->z = xcalloc((bd->nc + 1) * (size_t)(bd->k ? bd->k : 1),
-	    sizeof(double));
-	bd->nb = xcalloc((size_t)bd->p + 1, sizeof(*bd->nb));
-	bd->pstart = xmalloc((bd->nc + 2) * sizeof(size_t));
+		if (i == 0 || !same_cell(cs, &keys[i - 1], &keys[i]))
+			nc++;
+	bd->ncells = nc;
+	bd->cell_a = xmalloc((nc + 1) * sizeof(int));
+	bd->cell_b = xmalloc((nc + 1) * sizeof(int));
+	bd->cell_cluster = xmalloc((nc + 1) * sizeof(uint32_t));
+	bd->cell_a_wins = xcalloc(nc + 1, sizeof(double));
+	bd->cell_ties = xcalloc(nc + 1, sizeof(double));
+	bd->cell_b_wins = xcalloc(nc + 1, sizeof(double));
+	bd->features = xcalloc((nc + 1) * (size_t)(bd->nfeatures ?
+	    bd->nfeatures : 1), sizeof(double));
+	bd->model_rows = xcalloc((size_t)bd->nmodels + 1,
+	    sizeof(*bd->model_rows));
+	bd->pair_start = xmalloc((nc + 2) * sizeof(size_t));
 	bd->npairs = 0;
 	for (i = 0, j = 0; i < nsel; i++) {
 		const struct battle_row *r = &bs->rows[keys[i].row];
 		size_t c;
 
-		if (i > 0 && same_cell(&cs, &keys[i - 1], &keys[i])) {
+		if (i > 0 && same_cell(cs, &keys[i - 1], &keys[i])) {
 			c = j - 1;
 		} else {
 			c = j++;
-			bd->ca[c] = keys[i].a;
-			bd->cb[c] = keys[i].b;
-			bd->ccl[c] = keys[i].ckey;
-			if (c == 0 || bd->ca[c] != bd->ca[c - 1] ||
-			    bd->cb[c] != bd->cb[c - 1])
-				bd->pstart[bd->npairs++] = c;
-			for (e = 0; e < bd->k; e++) {
-				const struct rowmeta *m = &rm[keys[i].row];
-				double x = (double)m->a[bd->elem[e]];
-				double y = (double)m->b[bd->elem[e]];
+			bd->cell_a[c] = keys[i].a;
+			bd->cell_b[c] = keys[i].b;
+			bd->cell_cluster[c] = keys[i].ckey;
+			if (c == 0 || bd->cell_a[c] != bd->cell_a[c - 1] ||
+			    bd->cell_b[c] != bd->cell_b[c - 1])
+				bd->pair_start[bd->npairs++] = c;
+			for (e = 0; e < bd->nfeatures; e++) {
+				const struct rowmeta *m = &cs->rm[keys[i].row];
+				double x = (double)m->a[bd->feature_elem[e]];
+				double y = (double)m->b[bd->feature_elem[e]];
 
-				bd->z[c * bd->k + e] = (x - y) / (x + y + 1);
+				bd->features[c * bd->nfeatures + e] =
+				    (x - y) / (x + y + 1);
 			}
 		}
 		rowcell[keys[i].row] = (uint32_t)c;
 		if (r->outcome == BATTLE_A)
-			bd->caw[c] += r->weight;
+			bd->cell_a_wins[c] += r->weight;
 		else if (r->outcome == BATTLE_TIE)
-			bd->ct[c] += r->weight;
+			bd->cell_ties[c] += r->weight;
 		else
-			bd->cbw[c] += r->weight;
-		bd->nb[keys[i].a] += r->weight;
+			bd->cell_b_wins[c] += r->weight;
+		bd->model_rows[keys[i].a] += r->weight;
 		if (keys[i].b != keys[i].a)
-			bd->nb[keys[i].b] += r->weight;
-		bd->n += r->weight;
+			bd->model_rows[keys[i].b] += r->weight;
+		bd->nexpanded += r->weight;
 	}
-	bd->pstart[bd->npairs] = bd->nc;
-	/* Standardise: population mean and std over the expanded rows. */
-	for (e = 0; e < bd->k; e++) {
+	bd->pair_start[bd->npairs] = bd->ncells;
+}
+
+/* Standardise each feature: population mean and std over expanded rows. */
+static void
+standardise_features(struct board *bd, struct lb_result *res)
+{
+	size_t c, nc = bd->ncells, k = (size_t)bd->nfeatures;
+	int e;
+
+	for (e = 0; e < bd->nfeatures; e++) {
 		double sum = 0, var = 0, mean, sd;
-		size_t c;
 
-		for (c = 0; c < bd->nc; c++)
-			sum += (bd->caw[c] + bd->ct[c] + bd->cbw[c]) *
-			    bd->z[c * bd->k + e];
-		mean = sum / (double)bd->n;
-		for (c = 0; c < bd->nc; c++) {
-			double t = bd->z[c * bd->k + e] - mean;
+		for (c = 0; c < nc; c++)
+			sum += (bd->cell_a_wins[c] + bd->cell_ties[c] +
+			    bd->cell_b_wins[c]) * bd->features[c * k + e];
+		mean = sum / (double)bd->nexpanded;
+		for (c = 0; c < nc; c++) {
+			double t = bd->features[c * k + e] - mean;
 
-			var += (bd->caw[c] + bd->ct[c] + bd->cbw[c]) * t * t;
+			var += (bd->cell_a_wins[c] + bd->cell_ties[c] +
+			    bd->cell_b_wins[c]) * t * t;
 		}
-		sd = sqrt(var / (double)bd->n);
+		sd = sqrt(var / (double)bd->nexpanded);
 		if (!(sd > 0))
 			add_warn(res, NULL, 0, "%s: feature '%s' is constant "
 			    "(its column is zero)", board_names[bd->id],
-			    elem_names[bd->elem[e]]);
-		for (c = 0; c < bd->nc; c++)
-			bd->z[c * bd->k + e] = sd > 0 ?
-			    (bd->z[c * bd->k + e] - mean) / sd : 0;
+			    elem_names[bd->feature_elem[e]]);
+		for (c = 0; c < nc; c++)
+			bd->features[c * k + e] = sd > 0 ?
+			    (bd->features[c * k + e] - mean) / sd : 0;
 	}
-	/* Expanded rows in resampling order. */
-	bd->xco = xmalloc((bd->n ? bd->n : 1) * sizeof(*bd->xco));
-	for (i = 0, j = 0; i < nr; i++) {
+}
+
+/*
+ * The expanded rows in resampling order (input order in reference-compat
+ * mode, else canonical), each as cell * 3 + outcome.
+ */
+static void
+expand_rows(struct board *bd, const struct battle_set *bs,
+    const struct lb_opts *o, const unsigned char *sel,
+    const uint32_t *rowcell)
+{
+	size_t i, j;
+
+	bd->expanded = xmalloc((bd->nexpanded ? bd->nexpanded : 1) *
+	    sizeof(*bd->expanded));
+	for (i = 0, j = 0; i < bs->nrows; i++) {
 		uint32_t ri = o->reference_compat ? (uint32_t)i : bs->canon[i];
 		const struct battle_row *r = &bs->rows[ri];
 		uint32_t w;
@@ -487,12 +534,50 @@ board_build(struct board *bd, const struct battle_set *bs,
 		if (!sel[ri])
 			continue;
 		for (w = 0; w < r->weight; w++)
-			bd->xco[j++] = rowcell[ri] * 3 + r->outcome;
+			bd->expanded[j++] = rowcell[ri] * 3 + r->outcome;
 	}
-	free(rowcell);
-	free(keys);
+}
+
+/*
+ * Build the board's design from the battles: select the rows (those with
+ * the metadata a control board needs), number the models connected to
+ * the baseline, group the rows into cells and expand them for resampling.
+ */
+static int
+board_build(struct board *bd, const struct battle_set *bs,
+    const struct answer_set *ans, const struct lb_opts *o,
+    struct lb_result *res, struct diag *d)
+{
+	size_t nr = bs->nrows ? bs->nrows : 1, nsel;
+	unsigned char *sel = xmalloc(nr);
+	struct rowmeta *rm = NULL;
+	struct cellkey *keys = NULL;
+	uint32_t *rowcell = NULL;
+	struct cellsort cs;
+	int rc = -1;
+
+	memset(sel, 1, nr);
+	choose_features(bd);
+	if (bd->nfeatures > 0) {
+		rm = xcalloc(nr, sizeof(*rm));
+		if (collect_meta(bd, bs, ans, o, rm, sel, res, d) == -1)
+			goto out;
+	}
+	if (number_models(bd, bs, sel, res, d) == -1)
+		goto out;
+	keys = xmalloc(nr * sizeof(*keys));
+	nsel = cell_keys(bd, bs, o, sel, keys);
+	cs.bd = bd;
+	cs.rm = rm;
+	qsort_r(keys, nsel, sizeof(*keys), cmp_cellkey, &cs);
+	rowcell = xmalloc(nr * sizeof(*rowcell));
+	build_cells(bd, bs, &cs, keys, nsel, rowcell);
+	standardise_features(bd, res);
+	expand_rows(bd, bs, o, sel, rowcell);
 	rc = 0;
 out:
+	free(rowcell);
+	free(keys);
 	free(rm);
 	free(sel);
 	return rc;
@@ -500,47 +585,49 @@ out:
 
 /* Per-thread scratch space of the bootstrap. */
 struct scratch {
-	uint32_t *cnt;		/* 3 * nc (battle unit) */
-	uint32_t *kq;		/* nq (question unit) */
-	double *n, *s;		/* nc */
-	double *aw, *t, *bw;	/* nc: counts of this round */
+	uint32_t *outcome_draws;	/* 3 * ncells (battle unit) */
+	uint32_t *cluster_draws;	/* nclusters (question unit) */
+	double *games, *points;	/* ncells: n and 2 a_wins + ties */
+	double *a_wins, *ties, *b_wins;	/* ncells: counts of this round */
 	struct bt_pair *pairs;	/* npairs */
-	double *w;		/* p + k */
-	unsigned char *state, *present;
+	double *fit;		/* nmodels + nfeatures */
+	unsigned char *state, *present;	/* nmodels */
 	struct bt_work *ws;
 };
 
 static void
 scratch_init(struct scratch *sc, const struct board *bd)
 {
-	size_t nc = bd->nc + 1;
+	size_t nc = bd->ncells + 1;
 
-	sc->cnt = xmalloc(3 * nc * sizeof(*sc->cnt));
-	sc->kq = xmalloc((bd->nq + 1) * sizeof(*sc->kq));
-	sc->n = xmalloc(nc * sizeof(double));
-	sc->s = xmalloc(nc * sizeof(double));
-	sc->aw = xmalloc(nc * sizeof(double));
-	sc->t = xmalloc(nc * sizeof(double));
-	sc->bw = xmalloc(nc * sizeof(double));
+	sc->outcome_draws = xmalloc(3 * nc * sizeof(*sc->outcome_draws));
+	sc->cluster_draws = xmalloc((bd->nclusters + 1) *
+	    sizeof(*sc->cluster_draws));
+	sc->games = xmalloc(nc * sizeof(double));
+	sc->points = xmalloc(nc * sizeof(double));
+	sc->a_wins = xmalloc(nc * sizeof(double));
+	sc->ties = xmalloc(nc * sizeof(double));
+	sc->b_wins = xmalloc(nc * sizeof(double));
 	sc->pairs = xmalloc((bd->npairs + 1) * sizeof(*sc->pairs));
-	sc->w = xmalloc(((size_t)bd->p + bd->k + 1) * sizeof(double));
-	sc->state = xmalloc((size_t)bd->p + 1);
-	sc->present = xmalloc((size_t)bd->p + 1);
-	sc->ws = bt_work_new(bd->p + bd->k);
+	sc->fit = xmalloc(((size_t)bd->nmodels + bd->nfeatures + 1) *
+	    sizeof(double));
+	sc->state = xmalloc((size_t)bd->nmodels + 1);
+	sc->present = xmalloc((size_t)bd->nmodels + 1);
+	sc->ws = bt_work_new(bd->nmodels + bd->nfeatures);
 }
 
 static void
 scratch_release(struct scratch *sc)
 {
-	free(sc->cnt);
-	free(sc->kq);
-	free(sc->n);
-	free(sc->s);
-	free(sc->aw);
-	free(sc->t);
-	free(sc->bw);
+	free(sc->outcome_draws);
+	free(sc->cluster_draws);
+	free(sc->games);
+	free(sc->points);
+	free(sc->a_wins);
+	free(sc->ties);
+	free(sc->b_wins);
 	free(sc->pairs);
-	free(sc->w);
+	free(sc->fit);
 	free(sc->state);
 	free(sc->present);
 	bt_work_free(sc->ws);
@@ -564,34 +651,37 @@ static void
 sample_counts(const struct board *bd, enum lb_unit unit, struct draw *r,
     struct scratch *sc)
 {
-	size_t i, c;
+	size_t i, c, nc = bd->ncells;
 
 	if (r == NULL) {
-		memcpy(sc->aw, bd->caw, bd->nc * sizeof(double));
-		memcpy(sc->t, bd->ct, bd->nc * sizeof(double));
-		memcpy(sc->bw, bd->cbw, bd->nc * sizeof(double));
+		memcpy(sc->a_wins, bd->cell_a_wins, nc * sizeof(double));
+		memcpy(sc->ties, bd->cell_ties, nc * sizeof(double));
+		memcpy(sc->b_wins, bd->cell_b_wins, nc * sizeof(double));
 		return;
 	}
 	if (unit == LB_BATTLE) {
-		memset(sc->cnt, 0, 3 * bd->nc * sizeof(*sc->cnt));
-		for (i = 0; i < bd->n; i++)
-			sc->cnt[bd->xco[draw_below(r, bd->n)]]++;
-		for (c = 0; c < bd->nc; c++) {
-			sc->aw[c] = sc->cnt[3 * c];
-			sc->t[c] = sc->cnt[3 * c + 1];
-			sc->bw[c] = sc->cnt[3 * c + 2];
+		memset(sc->outcome_draws, 0, 3 * nc *
+		    sizeof(*sc->outcome_draws));
+		for (i = 0; i < bd->nexpanded; i++)
+			sc->outcome_draws[bd->expanded[draw_below(r,
+			    bd->nexpanded)]]++;
+		for (c = 0; c < nc; c++) {
+			sc->a_wins[c] = sc->outcome_draws[3 * c];
+			sc->ties[c] = sc->outcome_draws[3 * c + 1];
+			sc->b_wins[c] = sc->outcome_draws[3 * c + 2];
 		}
 		return;
 	}
-	memset(sc->kq, 0, bd->nq * sizeof(*sc->kq));
-	for (i = 0; i < bd->nq; i++)
-		sc->kq[draw_below(r, bd->nq)]++;
-	for (c = 0; c < bd->nc; c++) {
-		double k = sc->kq[bd->ccl[c]];
+	memset(sc->cluster_draws, 0, bd->nclusters *
+	    sizeof(*sc->cluster_draws));
+	for (i = 0; i < bd->nclusters; i++)
+		sc->cluster_draws[draw_below(r, bd->nclusters)]++;
+	for (c = 0; c < nc; c++) {
+		double k = sc->cluster_draws[bd->cell_cluster[c]];
 
-		sc->aw[c] = k * bd->caw[c];
-		sc->t[c] = k * bd->ct[c];
-		sc->bw[c] = k * bd->cbw[c];
+		sc->a_wins[c] = k * bd->cell_a_wins[c];
+		sc->ties[c] = k * bd->cell_ties[c];
+		sc->b_wins[c] = k * bd->cell_b_wins[c];
 	}
 }
 
@@ -599,119 +689,142 @@ sample_counts(const struct board *bd, enum lb_unit unit, struct draw *r,
 static size_t
 round_draws(const struct board *bd, enum lb_unit unit)
 {
-	return unit == LB_BATTLE ? bd->n : bd->nq;
+	return unit == LB_BATTLE ? bd->nexpanded : bd->nclusters;
 }
 
 /*
- * Fit the counts in sc; elo[0..p-1] gets the ratings (NaN: undefined).
- * Returns 0, -1 when the baseline is absent, -2 when the solver failed
- * (then every rating is NaN).  unanchored: the reference's no-control
- * bootstrap (SPEC 10.7).
+ * The Bradley-Terry MLE of a no-control board on the counts in sc.
+ * unanchored: the reference's no-control bootstrap (SPEC 10.7).
+ */
+static int
+fit_no_control(const struct board *bd, struct scratch *sc, double *elo,
+    int unanchored)
+{
+	double self[3] = { 0, 0, 0 };	/* the baseline's self-judgments */
+	size_t i, c;
+	int m;
+
+	for (i = 0; i < bd->npairs; i++) {
+		struct bt_pair *q = &sc->pairs[i];
+
+		q->a = bd->cell_a[bd->pair_start[i]];
+		q->b = bd->cell_b[bd->pair_start[i]];
+		q->wa = q->wb = q->t = 0;
+		for (c = bd->pair_start[i]; c < bd->pair_start[i + 1]; c++) {
+			q->wa += sc->a_wins[c];
+			q->wb += sc->b_wins[c];
+			q->t += sc->ties[c];
+		}
+		if (q->a == q->b && q->a == bd->baseline) {
+			self[0] += q->wa;
+			self[1] += q->t;
+			self[2] += q->wb;
+		}
+	}
+	memcpy(sc->fit, bd->full_fit, (size_t)bd->nmodels * sizeof(double));
+	if (bt_fit_mle(bd->nmodels, bd->baseline, sc->pairs, bd->npairs,
+	    sc->fit, sc->state, sc->ws) == -1)
+		return -2;
+	for (m = 0; m < bd->nmodels; m++) {
+		if (!sc->present[m])
+			continue;
+		switch (sc->state[m]) {
+		case BT_FINITE:
+			elo[m] = sc->fit[m];
+			break;
+		case BT_POS_INF:
+			elo[m] = INFINITY;
+			break;
+		case BT_NEG_INF:
+			elo[m] = -INFINITY;
+			break;
+		default:
+			break;
+		}
+	}
+	if (unanchored) {
+		double shift = 0, tot = self[0] + self[1] + self[2];
+		int cnt = 0;
+
+		if (bd->gpt4 >= 0 && sc->present[bd->gpt4] &&
+		    isfinite(elo[bd->gpt4])) {
+			shift = -elo[bd->gpt4];
+		} else if (tot > 0) {
+			double q = (self[0] + self[1] / 2) / tot;
+
+			shift = log10((1 - q) / q);
+		} else {
+			/* lbfgs from 0: the minimum-norm optimum. */
+			for (m = 0; m < bd->nmodels; m++)
+				if (!isnan(elo[m])) {
+					shift += elo[m];
+					cnt++;
+				}
+			shift = cnt ? -shift / cnt : 0;
+		}
+		for (m = 0; m < bd->nmodels; m++)
+			elo[m] += shift;
+	}
+	for (m = 0; m < bd->nmodels; m++)
+		elo[m] = 400 * elo[m] + 1000;
+	return 0;
+}
+
+/* The L2-regularised fit of a control board on the counts in sc. */
+static int
+fit_control(const struct board *bd, struct scratch *sc, double *elo,
+    double *coef)
+{
+	struct bt_design x = {
+		bd->nmodels, bd->nfeatures, bd->ncells, bd->cell_a,
+		bd->cell_b, bd->features, bd->npairs, bd->pair_start
+	};
+	size_t c;
+	int m;
+
+	for (c = 0; c < bd->ncells; c++) {
+		sc->games[c] = sc->a_wins[c] + sc->ties[c] + sc->b_wins[c];
+		sc->points[c] = 2 * sc->a_wins[c] + sc->ties[c];
+	}
+	memcpy(sc->fit, bd->full_fit, ((size_t)bd->nmodels + bd->nfeatures) *
+	    sizeof(double));
+	if (bt_fit_l2(&x, sc->games, sc->points, sc->fit, sc->ws) == -1)
+		return -2;
+	for (m = 0; m < bd->nmodels; m++)
+		if (sc->present[m])
+			elo[m] = 1114 + 400 * (sc->fit[m] -
+			    sc->fit[bd->baseline]);
+	if (coef != NULL)
+		memcpy(coef, sc->fit + bd->nmodels, (size_t)bd->nfeatures *
+		    sizeof(double));
+	return 0;
+}
+
+/*
+ * Fit the counts in sc; elo[0..nmodels-1] gets the ratings (NaN:
+ * undefined), coef (when not NULL) the style coefficients.  Returns 0, -1
+ * when the baseline is absent, -2 when the solver failed (then every
+ * rating is NaN).
  */
 static int
 fit_counts(const struct board *bd, struct scratch *sc, double *elo,
     int unanchored, double *coef)
 {
+	size_t c;
 	int m;
-	size_t i, c;
 
-	memset(sc->present, 0, (size_t)bd->p);
-	for (c = 0; c < bd->nc; c++)
-		if (sc->aw[c] + sc->t[c] + sc->bw[c] > 0)
-			sc->present[bd->ca[c]] = sc->present[bd->cb[c]] = 1;
-	for (m = 0; m < bd->p; m++)
+	memset(sc->present, 0, (size_t)bd->nmodels);
+	for (c = 0; c < bd->ncells; c++)
+		if (sc->a_wins[c] + sc->ties[c] + sc->b_wins[c] > 0)
+			sc->present[bd->cell_a[c]] =
+			    sc->present[bd->cell_b[c]] = 1;
+	for (m = 0; m < bd->nmodels; m++)
 		elo[m] = NAN;
-	if (!sc->present[bd->base])
+	if (!sc->present[bd->baseline])
 		return -1;
-	if (bd->k == 0) {
-		double self[3] = { 0, 0, 0 };
-
-		for (i = 0; i < bd->npairs; i++) {
-			struct bt_pair *q = &sc->pairs[i];
-
-			q->a = bd->ca[bd->pstart[i]];
-			q->b = bd->cb[bd->pstart[i]];
-			q->wa = q->wb = q->t = 0;
-			for (c = bd->pstart[i]; c < bd->pstart[i + 1]; c++) {
-				q->wa += sc->aw[c];
-				q->wb += sc->bw[c];
-				q->t += sc->t[c];
-			}
-			if (q->a == q->b && q->a == bd->base) {
-				self[0] += q->wa;
-				self[1] += q->t;
-				self[2] += q->wb;
-			}
-		}
-		memcpy(sc->w, bd->fit, (size_t)bd->p * sizeof(double));
-		if (bt_fit_mle(bd->p, bd->base, sc->pairs, bd->npairs, sc->w,
-		    sc->state, sc->ws) == -1)
-			return -2;
-		for (m = 0; m < bd->p; m++) {
-			if (!sc->present[m])
-				continue;
-			switch (sc->state[m]) {
-			case BT_FINITE:
-				elo[m] = sc->w[m];
-				break;
-			case BT_POS_INF:
-				elo[m] = INFINITY;
-				break;
-			case BT_NEG_INF:
-				elo[m] = -INFINITY;
-				break;
-			default:
-				break;
-			}
-		}
-		if (unanchored) {
-			double shift = 0, tot = self[0] + self[1] + self[2];
-			int cnt = 0;
-
-			if (bd->g4 >= 0 && sc->present[bd->g4] &&
-			    isfinite(elo[bd->g4])) {
-				shift = -elo[bd->g4];
-			} else if (tot > 0) {
-				double q = (self[0] + self[1] / 2) / tot;
-
-				shift = log10((1 - q) / q);
-			} else {
-				/* lbfgs from 0: the minimum-norm optimum. */
-				for (m = 0; m < bd->p; m++)
-					if (!isnan(elo[m])) {
-						shift += elo[m];
-						cnt++;
-					}
-				shift = cnt ? -shift / cnt : 0;
-			}
-			for (m = 0; m < bd->p; m++)
-				elo[m] += shift;
-		}
-		for (m = 0; m < bd->p; m++)
-			elo[m] = 400 * elo[m] + 1000;
-		return 0;
-	}
-	for (c = 0; c < bd->nc; c++) {
-		sc->n[c] = sc->aw[c] + sc->t[c] + sc->bw[c];
-		sc->s[c] = 2 * sc->aw[c] + sc->t[c];
-	}
-	{
-		struct bt_design x = {
-			bd->p, bd->k, bd->nc, bd->ca, bd->cb, bd->z,
-			bd->npairs, bd->pstart
-		};
-
-		memcpy(sc->w, bd->fit, ((size_t)bd->p + bd->k) *
-		    sizeof(double));
-		if (bt_fit_l2(&x, sc->n, sc->s, sc->w, sc->ws) == -1)
-			return -2;
-	}
-	for (m = 0; m < bd->p; m++)
-		if (sc->present[m])
-			elo[m] = 1114 + 400 * (sc->w[m] - sc->w[bd->base]);
-	if (coef != NULL)
-		memcpy(coef, sc->w + bd->p, (size_t)bd->k * sizeof(double));
-	return 0;
+	if (bd->nfeatures == 0)
+		return fit_no_control(bd, sc, elo, unanchored);
+	return fit_control(bd, sc, elo, coef);
 }
 
 /* The bootstrap of one board, shared by its threads. */
@@ -737,7 +850,7 @@ boot_worker(void *arg)
 
 	scratch_init(&sc, bd);
 	while ((i = atomic_fetch_add(&b->next, 1)) < b->hi) {
-		double *elo = b->elo + (size_t)i * bd->p;
+		double *elo = b->elo + (size_t)i * bd->nmodels;
 
 		r.mt = b->snaps != NULL;
 		if (r.mt)
@@ -747,7 +860,7 @@ boot_worker(void *arg)
 			    (uint64_t)i);
 		sample_counts(bd, b->o->unit, &r, &sc);
 		switch (fit_counts(bd, &sc, elo, b->o->reference_compat &&
-		    bd->k == 0, NULL)) {
+		    bd->nfeatures == 0, NULL)) {
 		case -1:
 			atomic_fetch_add(&b->discarded, 1);
 			break;
@@ -835,95 +948,84 @@ cmp_model(const void *pa, const void *pb)
 	return strcmp(x->name, y->name);
 }
 
-int
-lb_compute(const struct battle_set *bs, const struct answer_set *ans,
-    enum lb_board board, const struct lb_opts *o, struct lb_result *res,
+/*
+ * The full-data fit into full[0..nmodels-1] (Elo, NaN: omitted), kept in
+ * bd to warm-start every bootstrap round.  Returns 0, or -1 with d set.
+ */
+static int
+fit_full_data(struct board *bd, const struct battle_set *bs,
+    const struct lb_opts *o, double *full, struct lb_result *res,
     struct diag *d)
 {
-	struct board bd;
+	size_t nw = (size_t)bd->nmodels + bd->nfeatures;
 	struct scratch sc;
-	double *elo = NULL, *full, *v, bq025, bq975;
-	long R = o->num_rounds, r, failed;
-	size_t out = 0;
-	int m, e, st, rc = -1;
+	int m, st;
 
-	memset(&bd, 0, sizeof(bd));
-	bd.id = board;
-	res->board = board;
-	res->anchor = board == LB_NO_CONTROL ? 1000 : 1114;
-	if (board_build(&bd, bs, ans, o, res, d) == -1)
-		goto out;
-	res->k = bd.k;
-	res->n_battles = bd.n;
-	for (e = 0; e < bd.k; e++)
-		res->coef_names[e] = elem_names[bd.elem[e]];
-	/* The full-data fit, which also warm-starts every round. */
-	bd.fit = xcalloc((size_t)bd.p + bd.k + 1, sizeof(double));
-	bd.state = xcalloc((size_t)bd.p + 1, 1);
-	full = xmalloc(((size_t)bd.p + 1) * sizeof(double));
-	scratch_init(&sc, &bd);
-	sample_counts(&bd, o->unit, NULL, &sc);
-	if (bd.k == 0) {
-		for (m = 0; m < bd.p; m++)
-			bd.fit[m] = 0;
-		st = fit_counts(&bd, &sc, full, 0, NULL);
-		memcpy(bd.fit, sc.w, (size_t)bd.p * sizeof(double));
-		memcpy(bd.state, sc.state, (size_t)bd.p);
-		for (m = 0; m < bd.p; m++)
-			if (bd.state[m] == BT_UNDEF)
+	bd->full_fit = xcalloc(nw + 1, sizeof(double));
+	bd->full_state = xcalloc((size_t)bd->nmodels + 1, 1);
+	scratch_init(&sc, bd);
+	sample_counts(bd, o->unit, NULL, &sc);
+	st = fit_counts(bd, &sc, full, 0, bd->nfeatures > 0 ? res->coef :
+	    NULL);
+	memcpy(bd->full_fit, sc.fit, nw * sizeof(double));
+	if (bd->nfeatures == 0) {
+		memcpy(bd->full_state, sc.state, (size_t)bd->nmodels);
+		for (m = 0; m < bd->nmodels; m++)
+			if (bd->full_state[m] == BT_UNDEF)
 				add_warn(res, NULL, 0, "%s: the rating of '%s' "
 				    "is undetermined (omitted)",
-				    board_names[board], bs->models[bd.gid[m]]);
-	} else {
-		st = fit_counts(&bd, &sc, full, 0, res->coef);
-		memcpy(bd.fit, sc.w, ((size_t)bd.p + bd.k) * sizeof(double));
+				    board_names[bd->id],
+				    bs->models[bd->global_id[m]]);
 	}
 	scratch_release(&sc);
-	if (st != 0) {
-		free(full);
-		diag_set(d, EX_SOFTWARE, NULL, 0, "%s: the fit failed",
-		    board_names[board]);
-		goto out;
-	}
-	elo = xmalloc(((size_t)R * bd.p + 1) * sizeof(double));
-	r = bootstrap(&bd, o, elo, &failed);
-	res->rounds_used = R - r - failed;
-	if (r > 0)
-		add_warn(res, NULL, 0, "%s: %ld bootstrap rounds without the "
-		    "baseline were discarded", board_names[board], r);
-	if (failed > 0)
-		add_warn(res, NULL, 0, "%s: the fit failed in %ld bootstrap "
-		    "rounds (discarded)", board_names[board], failed);
-	/* Percentiles of the Elo columns, then win rates column by column. */
-	v = xmalloc(((size_t)R + 1) * sizeof(double));
-	res->models = xcalloc((size_t)bd.p + 1, sizeof(*res->models));
-	for (m = 0; m < bd.p; m++) {
+	if (st != 0)
+		return diag_set(d, EX_SOFTWARE, NULL, 0, "%s: the fit failed",
+		    board_names[bd->id]);
+	return 0;
+}
+
+/*
+ * The models of the board: full-data Elo, percentiles of the bootstrap
+ * Elos (elo: rounds * nmodels), then win rates column by column against
+ * the baseline's value in the same column (SPEC 10.6), in board order.
+ */
+static void
+summarise_models(const struct board *bd, const struct battle_set *bs,
+    const struct answer_set *ans, const double *full, const double *elo,
+    long rounds, struct lb_result *res)
+{
+	double *v = xmalloc(((size_t)rounds + 1) * sizeof(double));
+	double bq025 = NAN, bq975 = NAN;
+	size_t out = 0, i;
+	long r;
+	int m;
+
+	res->models = xcalloc((size_t)bd->nmodels + 1, sizeof(*res->models));
+	for (m = 0; m < bd->nmodels; m++) {
 		struct lb_model *lm;
 		size_t nv = 0;
 
 		if (isnan(full[m]))
 			continue;
 		lm = &res->models[out++];
-		lm->name = xstrdup(bs->models[bd.gid[m]]);
+		lm->name = xstrdup(bs->models[bd->global_id[m]]);
 		lm->elo = full[m];
-		for (r = 0; r < R; r++)
-			if (!isnan(elo[(size_t)r * bd.p + m]))
-				v[nv++] = elo[(size_t)r * bd.p + m];
+		for (r = 0; r < rounds; r++)
+			if (!isnan(elo[(size_t)r * bd->nmodels + m]))
+				v[nv++] = elo[(size_t)r * bd->nmodels + m];
 		bt_sort(v, nv);
 		lm->elo_q025 = bt_percentile(v, nv, 2.5);
 		lm->elo_q975 = bt_percentile(v, nv, 97.5);
-		lm->n_battles = bd.nb[m];
+		lm->n_battles = bd->model_rows[m];
 		lm->avg_tokens = ans != NULL ?
 		    answerscan_avg_tokens(ans, lm->name, NULL) : 0;
+		if (m == bd->baseline) {
+			bq025 = lm->elo_q025;
+			bq975 = lm->elo_q975;
+		}
 	}
 	res->nmodels = out;
-	bq025 = bq975 = NAN;
-	for (size_t i = 0; i < out; i++)
-		if (strcmp(res->models[i].name, bs->baseline) == 0) {
-			bq025 = res->models[i].elo_q025;
-			bq975 = res->models[i].elo_q975;
-		}
-	for (size_t i = 0; i < out; i++) {
+	for (i = 0; i < out; i++) {
 		struct lb_model *lm = &res->models[i];
 
 		if (strcmp(lm->name, bs->baseline) == 0) {
@@ -939,9 +1041,44 @@ lb_compute(const struct battle_set *bs, const struct answer_set *ans,
 	}
 	qsort(res->models, out, sizeof(*res->models), cmp_model);
 	free(v);
-	free(full);
+}
+
+int
+lb_compute(const struct battle_set *bs, const struct answer_set *ans,
+    enum lb_board board, const struct lb_opts *o, struct lb_result *res,
+    struct diag *d)
+{
+	struct board bd;
+	double *elo = NULL, *full = NULL;
+	long R = o->num_rounds, discarded, failed;
+	int e, rc = -1;
+
+	memset(&bd, 0, sizeof(bd));
+	bd.id = board;
+	res->board = board;
+	res->anchor = board == LB_NO_CONTROL ? 1000 : 1114;
+	if (board_build(&bd, bs, ans, o, res, d) == -1)
+		goto out;
+	res->k = bd.nfeatures;
+	res->n_battles = bd.nexpanded;
+	for (e = 0; e < bd.nfeatures; e++)
+		res->coef_names[e] = elem_names[bd.feature_elem[e]];
+	full = xmalloc(((size_t)bd.nmodels + 1) * sizeof(double));
+	if (fit_full_data(&bd, bs, o, full, res, d) == -1)
+		goto out;
+	elo = xmalloc(((size_t)R * bd.nmodels + 1) * sizeof(double));
+	discarded = bootstrap(&bd, o, elo, &failed);
+	res->rounds_used = R - discarded - failed;
+	if (discarded > 0)
+		add_warn(res, NULL, 0, "%s: %ld bootstrap rounds without the "
+		    "baseline were discarded", board_names[board], discarded);
+	if (failed > 0)
+		add_warn(res, NULL, 0, "%s: the fit failed in %ld bootstrap "
+		    "rounds (discarded)", board_names[board], failed);
+	summarise_models(&bd, bs, ans, full, elo, R, res);
 	rc = 0;
 out:
+	free(full);
 	free(elo);
 	board_release(&bd);
 	return rc;
@@ -958,252 +1095,4 @@ lb_result_release(struct lb_result *r)
 	free(r->errs);
 	free(r->warns);
 	memset(r, 0, sizeof(*r));
-}
-
-/* Python's format(x, ".2f"): "nan", not glibc's "-nan". */
-static void
-fmt2(struct buf *b, double x)
-{
-	if (isnan(x))
-		buf_adds(b, "nan");
-	else
-		buf_printf(b, "%.2f", x);
-}
-
-static void
-ci_string(struct buf *b, double score, double lo, double hi)
-{
-	buf_adds(b, "(-");
-	fmt2(b, score - lo);
-	buf_adds(b, ", +");
-	fmt2(b, hi - score);
-	buf_adds(b, ")");
-}
-
-/* Append s padded to width w (code points) as Python's {:<w} / {:^w}. */
-static void
-pad(struct buf *b, const char *s, size_t w, int center)
-{
-	size_t n = 0, i, left = 0, right = 0;
-
-	for (i = 0; s[i] != '\0'; i++)
-		if (((unsigned char)s[i] & 0xC0) != 0x80)
-			n++;
-	if (n < w) {
-		left = center ? (w - n) / 2 : 0;
-		right = w - n - left;
-	}
-	for (i = 0; i < left; i++)
-		buf_addc(b, ' ');
-	buf_adds(b, s);
-	for (i = 0; i < right; i++)
-		buf_addc(b, ' ');
-}
-
-static void
-repr_round1(struct buf *b, double x)
-{
-	jsonw_double(b, jsonw_round(x, 1));
-}
-
-/* Python int(x) of an Elo, as text ("inf" where Python would fail). */
-static void
-elo_int(struct buf *b, double x)
-{
-	if (isfinite(x))
-		buf_printf(b, "%lld", (long long)x);
-	else
-		jsonw_double(b, x);
-}
-
-static void
-elo_diff(struct buf *b, double x, double base)
-{
-	if (isfinite(x) && isfinite(base))
-		buf_printf(b, "%lld", (long long)x - (long long)base);
-	else
-		jsonw_double(b, x - base);
-}
-
-void
-lb_format_table(struct buf *out, const struct lb_result *r, int show_elo,
-    int heading)
-{
-	size_t i;
-	int e;
-
-	if (heading)
-		buf_printf(out, "# %s\n", board_names[r->board]);
-	if (r->k > 0) {
-		buf_adds(out, "Style Coefficients: {");
-		for (e = 0; e < r->k; e++) {
-			buf_printf(out, "%s'%s': ", e ? ", " : "",
-			    r->coef_names[e]);
-			jsonw_double(out, jsonw_round(r->coef[e], 3));
-		}
-		buf_adds(out, "}\n");
-	}
-	for (i = 0; i < r->nmodels; i++) {
-		const struct lb_model *m = &r->models[i];
-		struct buf s, iv;
-
-		buf_init(&s);
-		buf_init(&iv);
-		if (show_elo) {
-			elo_int(&s, m->elo);
-			buf_adds(&iv, "(");
-			elo_diff(&iv, m->elo_q025, m->elo);
-			buf_adds(&iv, ", ");
-			elo_diff(&iv, m->elo_q975, m->elo);
-			buf_adds(&iv, ")");
-		} else {
-			repr_round1(&s, m->score);
-			buf_adds(&iv, "(");
-			repr_round1(&iv, m->q025 - m->score);
-			buf_adds(&iv, ", ");
-			repr_round1(&iv, m->q975 - m->score);
-			buf_adds(&iv, ")");
-		}
-		pad(out, m->name, 30, 0);
-		buf_adds(out, " | score: ");
-		pad(out, s.p, 5, 1);
-		buf_adds(out, " | 95% CI: ");
-		pad(out, iv.p, 12, 1);
-		buf_printf(out, " | average #tokens: %lld\n", m->avg_tokens);
-		buf_release(&s);
-		buf_release(&iv);
-	}
-}
-
-static void
-csv_field(struct buf *out, const char *s)
-{
-	if (strpbrk(s, ",\"\n\r") == NULL) {
-		buf_adds(out, s);
-		return;
-	}
-	buf_addc(out, '"');
-	for (; *s != '\0'; s++) {
-		if (*s == '"')
-			buf_addc(out, '"');
-		buf_addc(out, *s);
-	}
-	buf_addc(out, '"');
-}
-
-static void
-csv_num(struct buf *out, double x)
-{
-	jsonw_double(out, x);
-	buf_addc(out, ',');
-}
-
-void
-lb_format_csv(struct buf *out, const struct lb_result *r, const char *date)
-{
-	size_t i;
-
-	buf_adds(out, "model,score,rating_q025,rating_q975,avg_tokens,"
-	    "elo_score,elo_rating_q025,elo_rating_q975,elo_CI,CI,date\n");
-	for (i = 0; i < r->nmodels; i++) {
-		const struct lb_model *m = &r->models[i];
-		struct buf ci;
-
-		buf_init(&ci);
-		csv_field(out, m->name);
-		buf_addc(out, ',');
-		csv_num(out, m->score);
-		csv_num(out, m->q025);
-		csv_num(out, m->q975);
-		csv_num(out, (double)m->avg_tokens);
-		csv_num(out, m->elo);
-		csv_num(out, m->elo_q025);
-		csv_num(out, m->elo_q975);
-		ci_string(&ci, m->elo, m->elo_q025, m->elo_q975);
-		csv_field(out, ci.p);
-		buf_addc(out, ',');
-		buf_reset(&ci);
-		ci_string(&ci, m->score, m->q025, m->q975);
-		csv_field(out, ci.p);
-		buf_addc(out, ',');
-		csv_field(out, date);
-		buf_addc(out, '\n');
-		buf_release(&ci);
-	}
-}
-
-static json_t *
-jnum(double x)
-{
-	return isfinite(x) ? json_real(x) : json_null();
-}
-
-void
-lb_format_json(struct buf *out, const struct lb_result *r,
-    const struct lb_opts *o, const struct battle_set *bs, const char *date)
-{
-	json_t *b = json_object(), *coefs = json_null();
-	size_t i;
-	int e;
-
-	if (r->k > 0) {
-		coefs = json_object();
-		for (e = 0; e < r->k; e++)
-			json_object_set_new(coefs, r->coef_names[e],
-			    jnum(r->coef[e]));
-	}
-	json_object_set_new(b, "type", json_string("board"));
-	json_object_set_new(b, "board", json_string(board_names[r->board]));
-	json_object_set_new(b, "baseline", json_string(bs->baseline));
-	json_object_set_new(b, "anchor", json_real(r->anchor));
-	json_object_set_new(b, "num_rounds", json_integer(o->num_rounds));
-	json_object_set_new(b, "seed", json_integer((json_int_t)o->seed));
-	json_object_set_new(b, "rng", json_string(o->mt != NULL ?
-	    "numpy-legacy" : "xoshiro256**"));
-	json_object_set_new(b, "bootstrap", json_string(o->unit == LB_BATTLE ?
-	    "battle" : "question"));
-	json_object_set_new(b, "weight", json_integer(o->weight));
-	json_object_set_new(b, "first_game_only",
-	    json_boolean(o->first_game_only));
-	json_object_set_new(b, "n_battles", json_integer(
-	    (json_int_t)r->n_battles));
-	json_object_set_new(b, "dropped_games", json_integer(
-	    (json_int_t)bs->dropped_games));
-	json_object_set_new(b, "style_coefficients", coefs);
-	json_object_set_new(b, "date", json_string(date));
-	json_object_set_new(b, "version", json_string(JUDGEPIPE_VERSION));
-	jsonw_dump(out, b, 0);
-	buf_addc(out, '\n');
-	json_decref(b);
-	for (i = 0; i < r->nmodels; i++) {
-		const struct lb_model *m = &r->models[i];
-		json_t *j = json_object();
-		struct buf ci;
-
-		buf_init(&ci);
-		json_object_set_new(j, "type", json_string("model"));
-		json_object_set_new(j, "board",
-		    json_string(board_names[r->board]));
-		json_object_set_new(j, "rank", json_integer((json_int_t)i + 1));
-		json_object_set_new(j, "model", json_string(m->name));
-		json_object_set_new(j, "score", jnum(m->score));
-		json_object_set_new(j, "rating_q025", jnum(m->q025));
-		json_object_set_new(j, "rating_q975", jnum(m->q975));
-		ci_string(&ci, m->score, m->q025, m->q975);
-		json_object_set_new(j, "CI", json_string(ci.p));
-		json_object_set_new(j, "avg_tokens",
-		    json_integer(m->avg_tokens));
-		json_object_set_new(j, "elo_score", jnum(m->elo));
-		json_object_set_new(j, "elo_rating_q025", jnum(m->elo_q025));
-		json_object_set_new(j, "elo_rating_q975", jnum(m->elo_q975));
-		buf_reset(&ci);
-		ci_string(&ci, m->elo, m->elo_q025, m->elo_q975);
-		json_object_set_new(j, "elo_CI", json_string(ci.p));
-		json_object_set_new(j, "n_battles",
-		    json_integer((json_int_t)m->n_battles));
-		jsonw_dump(out, j, 0);
-		buf_addc(out, '\n');
-		json_decref(j);
-		buf_release(&ci);
-	}
 }

@@ -1,4 +1,4 @@
-/* leaderboard.h: boards of SPEC 10: fits, bootstrap intervals, output. */
+/* leaderboard.h: the boards: Bradley-Terry fits and bootstrap intervals. */
 #ifndef JUDGEPIPE_LEADERBOARD_H
 #define JUDGEPIPE_LEADERBOARD_H
 
@@ -6,7 +6,6 @@
 
 #include "answerscan.h"
 #include "battles.h"
-#include "buf.h"
 #include "diag.h"
 #include "rng.h"
 
@@ -72,16 +71,5 @@ int lb_compute(const struct battle_set *bs, const struct answer_set *ans,
     enum lb_board board, const struct lb_opts *o, struct lb_result *res,
     struct diag *d);
 void lb_result_release(struct lb_result *r);
-
-/*
- * Output (SPEC 10.8), appended to out.  table: heading adds the "# board"
- * line used when several boards are printed.
- */
-void lb_format_table(struct buf *out, const struct lb_result *r,
-    int show_elo, int heading);
-void lb_format_csv(struct buf *out, const struct lb_result *r,
-    const char *date);
-void lb_format_json(struct buf *out, const struct lb_result *r,
-    const struct lb_opts *o, const struct battle_set *bs, const char *date);
 
 #endif

@@ -17,6 +17,7 @@
 #include "cli.h"
 #include "diag.h"
 #include "jsonl.h"
+#include "boardfmt.h"
 #include "leaderboard.h"
 #include "rng.h"
 #include "tokenizer.h"
@@ -321,7 +322,7 @@ write_csvs(const struct opts *o, struct lb_result *res)
 			break;
 		}
 		buf_init(&b);
-		lb_format_csv(&b, &res[i], o->date);
+		boardfmt_csv(&b, &res[i], o->date);
 		if (fchmod(fd, 0666 & ~mask) == -1 ||
 		    write(fd, b.p, b.len) != (ssize_t)b.len ||
 		    close(fd) == -1) {
@@ -357,12 +358,12 @@ write_outputs(const struct opts *o, struct lb_result *res,
 	buf_init(&b);
 	for (i = 0; i < o->nboards; i++) {
 		if (o->format == FMT_TABLE)
-			lb_format_table(&b, &res[i], o->show_elo,
+			boardfmt_table(&b, &res[i], o->show_elo,
 			    o->nboards > 1);
 		else if (o->format == FMT_CSV)
-			lb_format_csv(&b, &res[i], o->date);
+			boardfmt_csv(&b, &res[i], o->date);
 		else
-			lb_format_json(&b, &res[i], &o->lo, bs, o->date);
+			boardfmt_json(&b, &res[i], &o->lo, bs, o->date);
 	}
 	rc = write_stdout(&b);
 	buf_release(&b);

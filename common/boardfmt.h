@@ -1,0 +1,29 @@
+/* boardfmt.h: a computed board as text: console table, CSV, JSON lines. */
+#ifndef JUDGEPIPE_BOARDFMT_H
+#define JUDGEPIPE_BOARDFMT_H
+
+#include "battles.h"
+#include "buf.h"
+#include "leaderboard.h"
+
+/*
+ * Each function appends one board to out and borrows its other arguments.
+ */
+
+/*
+ * Upstream v0.1's console lines, one per model; heading adds the
+ * "# board" line used when several boards are printed; show_elo prints
+ * Elo instead of the win rate.
+ */
+void boardfmt_table(struct buf *out, const struct lb_result *r,
+    int show_elo, int heading);
+
+/* The Korean fork's CSV file, with date in its date column. */
+void boardfmt_csv(struct buf *out, const struct lb_result *r,
+    const char *date);
+
+/* A "board" JSON line, then one "model" line per model in board order. */
+void boardfmt_json(struct buf *out, const struct lb_result *r,
+    const struct lb_opts *o, const struct battle_set *bs, const char *date);
+
+#endif
