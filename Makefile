@@ -11,6 +11,8 @@
 #
 # Sources are discovered: common/*.c (minus *_test.c) form libjudgepipe,
 # cmd/<name>/main.c becomes bin/<name>, common/<x>_test.c a cmocka binary.
+# The web files of common/web/ and cmd/<name>/web/ are embedded into the
+# library (scripts/embed.c writes build/gen/assets.c; see common/asset.h).
 
 VERSION   = 0.1.0
 PREFIX   ?= /usr/local
@@ -40,8 +42,16 @@ REL       = build/rel
 Q         = $(if $(V),,@)
 ASAN      = build/asan
 
-REL_OBJ   := $(LIB_SRC:common/%.c=$(REL)/common/%.o)
-ASAN_OBJ  := $(LIB_SRC:common/%.c=$(ASAN)/common/%.o)
+GEN       = build/gen
+WEB_SRC   := $(sort $(wildcard $(foreach e,html css js,common/web/*.$(e) \
+	cmd/*/web/*.$(e))))
+# The list of web files, rewritten only when it changes, so that adding or
+# removing one regenerates the assets.
+$(shell mkdir -p $(GEN) && echo '$(WEB_SRC)' | cmp -s - $(GEN)/assets.list \
+	|| echo '$(WEB_SRC)' > $(GEN)/assets.list)
+
+REL_OBJ   := $(LIB_SRC:common/%.c=$(REL)/common/%.o) $(REL)/gen/assets.o
+ASAN_OBJ  := $(LIB_SRC:common/%.c=$(ASAN)/common/%.o) $(ASAN)/gen/assets.o
 BINS      := $(CMDS:%=bin/%)
 ASAN_BINS := $(CMDS:%=$(ASAN)/bin/%)
 UNIT_BINS := $(TEST_SRC:common/%_test.c=$(ASAN)/test/%_test)
@@ -53,6 +63,18 @@ all:
 	@$(MAKE) --no-print-directory bins
 
 bins: $(BINS)
+
+$(GEN)/embed: scripts/embed.c
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) -std=c11 -O2 $(WARN) -o $@ $<
+$(GEN)/assets.c: $(GEN)/embed $(GEN)/assets.list $(WEB_SRC)
+	$(Q)$(GEN)/embed $@ $(WEB_SRC)
+$(REL)/gen/assets.o: $(GEN)/assets.c common/asset.h
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(BASE_CFLAGS) $(OPT) -c -o $@ $<
+$(ASAN)/gen/assets.o: $(GEN)/assets.c common/asset.h
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(BASE_CFLAGS) $(SAN) -c -o $@ $<
 
 $(REL)/common/%.o: common/%.c $(HDRS)
 	@mkdir -p $(dir $@)
