@@ -803,7 +803,7 @@ need_string(struct scan *s, int state, const char *name)
 
 /* Scan one line into r.  Returns 0, or -1 with s->err set. */
 static int
-scan_line(struct scan *s, struct answer_rec *r)
+scan_line(struct scan *s, struct answer_rec *r, int keep_text)
 {
 	struct top t;
 	const struct span *text = NULL;
@@ -853,7 +853,7 @@ scan_line(struct scan *s, struct answer_rec *r)
 		r->has_token_len = 1;
 		r->token_len = m->v[ANSWER_TOKENS];
 	}
-	if (!r->has_token_len && text != NULL)
+	if ((keep_text || !r->has_token_len) && text != NULL)
 		r->text = decode(text, &r->text_len);
 	return 0;
 }
@@ -885,7 +885,7 @@ scan_reader(struct jsonl_reader *rd, struct answer_file *f)
 			cap = cap ? 2 * cap : 512;
 			f->recs = xrealloc(f->recs, cap * sizeof(*f->recs));
 		}
-		if (scan_line(&s, &f->recs[f->nrecs]) == -1) {
+		if (scan_line(&s, &f->recs[f->nrecs], f->keep_text) == -1) {
 			add_err(f, jsonl_name(rd), lineno, s.err);
 			continue;
 		}

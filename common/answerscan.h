@@ -32,8 +32,8 @@ struct answer_rec {
 	long long token_len;
 	unsigned meta_mask;	/* bit e set: meta[e] present */
 	long long meta[ANSWER_NELEM];
-	char *text;		/* the answer text, only when no token_len */
-	size_t text_len;
+	char *text;		/* the answer text: when no token_len, or */
+	size_t text_len;	/* every text with answer_file.keep_text */
 };
 
 /* The records of one file, and the bad lines that were skipped. */
@@ -44,6 +44,7 @@ struct answer_file {
 	struct diag *errs;	/* EX_DATAERR, one per bad line */
 	size_t nerrs;
 	struct diag fatal;	/* code != 0: the file could not be read */
+	int keep_text;		/* set before loading: keep every text */
 };
 
 /*

@@ -12,10 +12,15 @@
 #define DEFAULT_ANTHROPIC_BASE	"https://api.anthropic.com"
 
 /* Keys of an entry that judgepipe reads; anything else gets a warning. */
-static const char *const known_keys[] = {
+const char *const apiconfig_keys[] = {
 	"model_name", "endpoints", "api_type", "parallel", "system_prompt",
 	"api_key_env", "timeout_s", "connect_timeout_s", "max_retries", "rpm",
 	"tpm", "extra_body", "price", NULL,
+};
+
+/* Keys of an endpoint that judgepipe reads. */
+const char *const apiconfig_endpoint_keys[] = {
+	"api_base", "api_key", NULL,
 };
 
 struct ctx {
@@ -218,7 +223,7 @@ read_endpoints(struct ctx *x, const json_t *entry)
 	const json_t *ep;
 	const char *base;
 	char *key;
-	size_t i;
+	size_t i, k;
 
 	if (eps == NULL || json_is_null(eps)) {
 		if (e->api_type == APICONFIG_ANTHROPIC)
@@ -253,11 +258,15 @@ read_endpoints(struct ctx *x, const json_t *entry)
 		if (!base_ok(base))
 			return bad(x, bn, "api_base",
 			    "must be an http:// or https:// URL");
-		json_object_foreach((json_t *)ep, key_name, v)
-			if (strcmp(key_name, "api_base") != 0 &&
-			    strcmp(key_name, "api_key") != 0)
+		json_object_foreach((json_t *)ep, key_name, v) {
+			for (k = 0; apiconfig_endpoint_keys[k] != NULL; k++)
+				if (strcmp(key_name,
+				    apiconfig_endpoint_keys[k]) == 0)
+					break;
+			if (apiconfig_endpoint_keys[k] == NULL)
 				warn(x, v, "endpoint key '%s' ignored",
 				    key_name);
+		}
 		if (resolve_key(x, ep, entry, &key) == -1)
 			return -1;
 		add_endpoint(e, base, key);
@@ -323,10 +332,10 @@ read_entry(struct ctx *x, const json_t *entry)
 	size_t i;
 
 	json_object_foreach((json_t *)entry, k, v) {
-		for (i = 0; known_keys[i] != NULL; i++)
-			if (strcmp(k, known_keys[i]) == 0)
+		for (i = 0; apiconfig_keys[i] != NULL; i++)
+			if (strcmp(k, apiconfig_keys[i]) == 0)
 				break;
-		if (known_keys[i] == NULL)
+		if (apiconfig_keys[i] == NULL)
 			warn(x, v, "key '%s' ignored", k);
 	}
 	if (get_string(x, entry, "api_type", &s) == -1)

@@ -61,6 +61,13 @@ struct apiconfig_entry {
 };
 
 /*
+ * The keys judgepipe reads in an entry and in an endpoint, NULL-terminated
+ * (other keys are ignored with a warning).
+ */
+extern const char *const apiconfig_keys[];
+extern const char *const apiconfig_endpoint_keys[];
+
+/*
  * The path to read when no --api-config is given: $JUDGEPIPE_API_CONFIG
  * when set and not empty, else "config/api_config.yaml".  Returns a static
  * or environment string (do not free).

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <sched.h>
 #include <math.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -90,6 +91,20 @@ cli_check_pipe(void)
 		signal(SIGPIPE, SIG_DFL);
 		raise(SIGPIPE);
 	}
+}
+
+int
+cli_threads(void)
+{
+	const char *env = getenv("JUDGEPIPE_THREADS");
+	cpu_set_t set;
+	int n = 1;
+
+	if (env != NULL && *env != '\0')
+		n = atoi(env);
+	else if (sched_getaffinity(0, sizeof(set), &set) == 0)
+		n = CPU_COUNT(&set);
+	return n < 1 ? 1 : n > 64 ? 64 : n;
 }
 
 int

@@ -71,6 +71,12 @@ void cli_catch_signals(void (*handler)(int), int flags);
 void cli_check_pipe(void);
 
 /*
+ * Worker threads for CPU-bound work: JUDGEPIPE_THREADS when set, else the
+ * CPUs this process may use; from 1 to 64.
+ */
+int cli_threads(void);
+
+/*
  * Flush stdout.  Returns 0, or EX_IOERR after printing "write error"; a
  * reader that went away is not an error (cli_check_pipe).
  */

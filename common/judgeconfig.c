@@ -8,6 +8,13 @@
 #include "judgeconfig.h"
 #include "prompt.h"
 
+const char *const judgeconfig_keys[] = {
+	"name", "bench_name", "judge_model", "reference", "ref_model",
+	"baseline", "baseline_model", "pairwise", "temperature", "max_tokens",
+	"regex_pattern", "regex_patterns", "number_of_judgment_attempts",
+	"system_prompt", "prompt_template", "model_list", NULL,
+};
+
 struct ctx {
 	const struct config_doc *doc;
 	const char *file;

@@ -39,6 +39,12 @@ struct judge_config {
 };
 
 /*
+ * The top-level keys of a judge config that mean something: those
+ * judgepipe reads and upstream's informational ones (NULL-terminated).
+ */
+extern const char *const judgeconfig_keys[];
+
+/*
  * Read and validate the judge config at path: judge_model, baseline (must
  * be true), baseline_model, pairwise, temperature, max_tokens and
  * system_prompt are required; prompt_template is a one-element list or a
