@@ -1,0 +1,123 @@
+/* boardsrc.h: what a leaderboard is made of, read and indexed for a lint. */
+#ifndef JUDGEPIPE_BOARDSRC_H
+#define JUDGEPIPE_BOARDSRC_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <jansson.h>
+
+#include "answerscan.h"
+#include "diag.h"
+#include "provenance.h"
+#include "strmap.h"
+#include "textsim.h"
+
+/*
+ * The records behind a board: judgment records (of any judges, ensembles
+ * included), answers and questions, each with its file and line.  Names
+ * (files, judges, models, questions) are interned: records refer to them
+ * by index.  Reading never stops at a bad record: it is described in errs
+ * (for the caller to print) and skipped, as the other commands do.
+ */
+
+/* An interned string table; index order is first-seen order. */
+struct boardsrc_names {
+	char **v;
+	size_t n;
+	struct strmap map;
+};
+
+#define BOARDSRC_NONE UINT32_MAX
+
+/* Verdict label codes of a game. */
+enum boardsrc_label {
+	BOARDSRC_AMB,		/* "A>>B" */
+	BOARDSRC_AB,		/* "A>B" */
+	BOARDSRC_TIE,		/* "A=B" */
+	BOARDSRC_BA,		/* "B>A" */
+	BOARDSRC_BMA,		/* "B>>A" */
+	BOARDSRC_NULL,		/* null score, or a null game */
+	BOARDSRC_OTHER,		/* any other label */
+};
+
+/* One judgment record. */
+struct boardsrc_judgment {
+	uint32_t file;
+	long line;
+	uint32_t judge;		/* BOARDSRC_NONE: no "judge" field */
+	uint32_t model;
+	uint32_t question;
+	uint32_t baseline;	/* a "baseline" field (v2), or NONE */
+	uint32_t ngames;
+	uint8_t label[2];	/* games 1 and 2 (enum boardsrc_label) */
+	json_t *provenance;	/* the record's "provenance", or NULL */
+};
+
+/* One answer record (before de-duplication: every line read). */
+struct boardsrc_answer {
+	uint32_t file;
+	long line;
+	uint32_t model;
+	uint32_t question;
+	unsigned meta_mask;	/* elements of enum answer_elem present */
+	int has_text;
+	struct textsim sim;	/* valid when has_text */
+	char digest[PROVENANCE_HEX + 1];	/* of the text */
+};
+
+struct boardsrc_question {
+	uint32_t file;
+	long line;
+	uint32_t question;
+	char digest[PROVENANCE_HEX + 1];	/* of the question text */
+};
+
+struct boardsrc {
+	struct boardsrc_names files, judges, models, questions;
+	struct boardsrc_judgment *judgments;	/* input order */
+	size_t njudgments;
+	struct boardsrc_answer *answers;	/* input order */
+	size_t nanswers;
+	struct answer_set *answer_set;	/* for the statistics; NULL if none */
+	struct boardsrc_question *qset;	/* the question set, input order */
+	size_t nqset;
+	/* Bad records and unreadable files, for the caller to print. */
+	struct diag *errs;
+	size_t nerrs;
+	int rc;			/* the worst code in errs, 0 when none */
+};
+
+/* Zero src before the first call; release it with boardsrc_release. */
+void boardsrc_release(struct boardsrc *src);
+
+/* Intern name; returns its index. */
+uint32_t boardsrc_intern(struct boardsrc_names *t, const char *name);
+
+/* The index of name, or BOARDSRC_NONE. */
+uint32_t boardsrc_find(const struct boardsrc_names *t, const char *name);
+
+/* Read every judgment record of path ("-": standard input). */
+void boardsrc_read_judgments(struct boardsrc *src, const char *path);
+
+/*
+ * Read answers from paths (files, or directories of *.jsonl and
+ * *.jsonl.zst files) with up to threads threads: fingerprints and digests
+ * of every text, and src->answer_set for avg_tokens and style metadata.
+ */
+void boardsrc_read_answers(struct boardsrc *src, char *const *paths,
+    size_t n, int threads);
+
+/* Read a question set (v0.1 or v2 question records). */
+void boardsrc_read_questions(struct boardsrc *src, const char *path);
+
+/*
+ * Label code of a verdict string (NULL: BOARDSRC_NULL), and the label
+ * string of a code (NULL for NULL and OTHER).
+ */
+uint8_t boardsrc_label_code(const char *label);
+const char *boardsrc_label_name(uint8_t code);
+
+/* The file name of path without its directory, ".jsonl" and ".zst". */
+char *boardsrc_file_stem(const char *path);
+
+#endif
