@@ -111,11 +111,17 @@ main(int argc, char *argv[])
 	struct boardsrc src;
 	struct opts o;
 	struct buf out;
-	int rc, games = 2;
+	int rc, games = 2, closed;
 
+	/* Before anything is opened: a file must not land on fd 0-2. */
+	if ((closed = cli_std_fds()) == -1)
+		return EX_OSERR;
 	parse_args(argc, argv, &o);
 	memset(&r, 0, sizeof(r));
 	memset(&src, 0, sizeof(src));
+	/* --probe sends requests: not when the findings go nowhere. */
+	if ((rc = cli_stdout_closed(PROG, closed)) != 0)
+		return rc;
 	rc = read_inputs(&o, &src);
 	rc = diag_worse(rc, lint_configs(&o, &r, &games));
 	memset(&lo, 0, sizeof(lo));

@@ -69,6 +69,13 @@ check "the messages name the endpoint and the status" grep -qE \
 check "no key in any output" bash -c '! grep -q -e the-right-key-4711 \
     -e wrong-secret-8812 "$1" "$2"' _ "$T/out" "$T/err"
 check "the timeout is honoured: done within 8 s" test "$secs" -le 8
+# Standard output closed: the findings would go nowhere; nothing is sent.
+before=$(cat "$T"/*.log | wc -l)
+"$LB" --probe --api-config "$T/api.yaml" >&- 2>"$T/closed.err"
+check_eq "stdout closed: exit 74" 74 $?
+check_eq "  the message" "lint-board: standard output is closed" \
+    "$(cat "$T/closed.err")"
+check_eq "  no request sent" "$before" "$(cat "$T"/*.log | wc -l)"
 "$LB" --probe --format text --api-config "$T/api.yaml" \
     --probe-timeout 1 >"$T/text" 2>&1
 check "text: one line per finding and the count" grep -qx \
