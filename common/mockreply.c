@@ -41,6 +41,20 @@ static const char end_a[] = "<|The End of Assistant A's Answer|>";
 static const char start_b[] = "<|The Start of Assistant B's Answer|>";
 static const char end_b[] = "<|The End of Assistant B's Answer|>";
 static const char answer_prefix[] = "Mock answer from ";
+/* FastChat's single-grading prompts (judge_prompts.jsonl). */
+static const char start_single[] = "[The Start of Assistant's Answer]";
+static const char end_single[] = "[The End of Assistant's Answer]";
+static const char start_conv_a[] =
+    "<|The Start of Assistant A's Conversation with User|>";
+static const char end_conv_a[] =
+    "<|The End of Assistant A's Conversation with User|>";
+static const char start_conv_b[] =
+    "<|The Start of Assistant B's Conversation with User|>";
+static const char turn_a[] = "### Assistant A:";
+
+static const char *const ratings[11] = {
+	"0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10"
+};
 
 /* ---- configuration ---- */
 
@@ -633,9 +647,9 @@ split_answers(const char *t, size_t n, const char **a, size_t *alen,
 	return 1;
 }
 
-int
-mockreply_judge_texts(const struct mockreply_request *r, const char **a,
-    size_t *alen, const char **b, size_t *blen)
+/* The last user message, or the first when the last is cont. */
+static const struct request_message *
+prompt_message(const struct mockreply_request *r, const char *cont)
 {
 	const struct request_message *last = NULL, *first = NULL;
 	size_t i;
@@ -646,12 +660,53 @@ mockreply_judge_texts(const struct mockreply_request *r, const char **a,
 				first = &r->messages[i];
 			last = &r->messages[i];
 		}
-	if (last == NULL)
-		return 0;
-	if (last->len == sizeof(MOCKREPLY_CONTINUE) - 1 &&
-	    memcmp(last->content, MOCKREPLY_CONTINUE, last->len) == 0)
+	if (last != NULL && last->len == strlen(cont) &&
+	    memcmp(last->content, cont, last->len) == 0)
 		last = first;
-	return split_answers(last->content, last->len, a, alen, b, blen);
+	return last;
+}
+
+int
+mockreply_judge_texts(const struct mockreply_request *r, const char **a,
+    size_t *alen, const char **b, size_t *blen)
+{
+	const struct request_message *m = prompt_message(r,
+	    MOCKREPLY_CONTINUE);
+
+	if (m == NULL)
+		return 0;
+	return split_answers(m->content, m->len, a, alen, b, blen);
+}
+
+int
+mockreply_grade_text(const struct mockreply_request *r, const char **ans,
+    size_t *len)
+{
+	const struct request_message *m = prompt_message(r,
+	    MOCKREPLY_GRADE_CONTINUE);
+	const char *t, *end, *p, *q;
+
+	if (m == NULL)
+		return 0;
+	t = m->content;
+	end = t + m->len;
+	if ((p = find(t, m->len, start_single)) != NULL) {
+		p += sizeof(start_single) - 1;
+		answer_span(p, end, end_single, ans, len);
+		return 1;
+	}
+	/* Turn 2: Assistant A's conversation alone; grade its last turn. */
+	if ((p = find(t, m->len, start_conv_a)) == NULL ||
+	    find(t, m->len, start_conv_b) != NULL)
+		return 0;
+	for (q = p; (q = find(q, (size_t)(end - q), turn_a)) != NULL;
+	    q += sizeof(turn_a) - 1)
+		p = q + sizeof(turn_a) - 1;
+	answer_span(p, end, end_conv_a, ans, len);
+	/* The template puts a blank line before the end marker. */
+	while (*len > 0 && (*ans)[*len - 1] == '\n')
+		(*len)--;
+	return 1;
 }
 
 /* The model named by an answer's "Mock answer from <model> (<hex>)." line. */
@@ -737,6 +792,39 @@ mockreply_verdict(const struct mockreply_config *c,
 	if (3 * la > 2 * lb)
 		return "B>A";
 	return "B>>A";
+}
+
+const char *
+mockreply_rating(const struct mockreply_config *c,
+    const unsigned char h[HASH_LEN], const char *a, size_t alen)
+{
+	unsigned long long n;
+	double p, x;
+	unsigned r;
+	int i;
+
+	switch (c->policy) {
+	case MOCKREPLY_POLICY_POSITION:
+		return ratings[5];
+	case MOCKREPLY_POLICY_HASH:
+		for (r = 0, i = 0; i < HASH_LEN; i++)
+			r = (r * 256 + h[i]) % 10;
+		return ratings[1 + r];
+	case MOCKREPLY_POLICY_STRENGTH:
+		/* The win probability against a model of strength 0, on
+		 * the scale 1..10, give or take one. */
+		p = 1 / (1 + pow(10, -answer_strength(c, a, alen) / 400));
+		x = floor(1 + 9 * p + (2 * unit(h + 16) - 1) + 0.5);
+		return ratings[x < 1 ? 1 : x > 10 ? 10 : (int)x];
+	case MOCKREPLY_POLICY_LENGTH:
+	default:
+		break;
+	}
+	/* Longer is better: 1 + log2(1 + code points / 64). */
+	n = mockreply_codepoints(a, alen) / 64 + 1;
+	for (r = 1; n > 1 && r < 10; n >>= 1)
+		r++;
+	return ratings[r];
 }
 
 static const char *
@@ -839,6 +927,28 @@ answer_text(const struct mockreply_config *c,
 	}
 }
 
+/* A single grading: a rating in FastChat's "[[rating]]" format. */
+static void
+grade_text(const struct mockreply_config *c,
+    const struct mockreply_request *r, const char *hex, const char *a,
+    size_t alen, enum mockreply_fault fault, struct buf *out,
+    const char **verdict)
+{
+	const char *rating = mockreply_rating(c, r->h, a, alen);
+
+	buf_printf(out, "Mock grading (%.8s).\n\nThe answer has %zu "
+	    "characters.\n\n", hex, mockreply_codepoints(a, alen));
+	if (fault == MOCKREPLY_FAULT_NOVERDICT)
+		buf_adds(out, "I cannot settle on a rating yet.");
+	else if (fault == MOCKREPLY_FAULT_CONFLICT)
+		buf_printf(out, "Rating: [[%s]]\n\nOn second thought: [[%s]]",
+		    rating, strcmp(rating, "10") == 0 ? "1" : "10");
+	else {
+		buf_printf(out, "Rating: [[%s]]", rating);
+		*verdict = rating;
+	}
+}
+
 enum mockreply_kind
 mockreply_text(const struct mockreply_config *c,
     const struct mockreply_request *r, enum mockreply_fault fault,
@@ -851,6 +961,10 @@ mockreply_text(const struct mockreply_config *c,
 	*verdict = NULL;
 	hash_hex(r->h, HASH_LEN, hex);
 	if (!mockreply_judge_texts(r, &a, &alen, &b, &blen)) {
+		if (mockreply_grade_text(r, &a, &alen)) {
+			grade_text(c, r, hex, a, alen, fault, out, verdict);
+			return MOCKREPLY_KIND_GRADE;
+		}
 		answer_text(c, r, hex, out);
 		return MOCKREPLY_KIND_ANSWER;
 	}
@@ -974,13 +1088,16 @@ mockreply_respond(const struct mockreply_config *c,
 	const char *a, *b;
 	size_t alen, blen, len;
 	int judge = mockreply_judge_texts(r, &a, &alen, &b, &blen);
+	int grade = !judge && mockreply_grade_text(r, &a, &alen);
 	struct buf text;
 	char msg[64];
 
 	memset(res, 0, sizeof(*res));
 	res->status = 200;
 	res->action = MOCKREPLY_SEND;
-	res->kind = judge ? MOCKREPLY_KIND_JUDGE : MOCKREPLY_KIND_ANSWER;
+	res->kind = judge ? MOCKREPLY_KIND_JUDGE : grade ?
+	    MOCKREPLY_KIND_GRADE : MOCKREPLY_KIND_ANSWER;
+	judge = judge || grade;
 	res->fault = mockreply_fault_pick(c, r->h, n, judge);
 	res->delay_ms = latency(c, r->h);
 	switch (res->fault) {

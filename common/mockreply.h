@@ -44,7 +44,8 @@ enum mockreply_policy {
 
 enum mockreply_kind {
 	MOCKREPLY_KIND_ANSWER,
-	MOCKREPLY_KIND_JUDGE,
+	MOCKREPLY_KIND_JUDGE,		/* a pairwise judgment */
+	MOCKREPLY_KIND_GRADE,		/* a single grading (FastChat) */
 };
 
 /* What the server must do with the response it was given. */
@@ -184,6 +185,26 @@ int mockreply_judge_texts(const struct mockreply_request *r,
     const char **a, size_t *alen, const char **b, size_t *blen);
 
 /*
+ * If r asks for a single grading (FastChat's single prompts: the answer
+ * between "[The Start of Assistant's Answer]" and its end marker, or on
+ * turn 2 Assistant A's last turn in its conversation, with no Assistant
+ * B), set ans and len to the answer graded and return 1; else return 0.
+ * A request that ends with a continue message is read from its first
+ * user message.
+ */
+int mockreply_grade_text(const struct mockreply_request *r, const char **ans,
+    size_t *len);
+
+/*
+ * The rating "1" .. "10" of answer a under c's policy: strength: 1 + 9 p
+ * give or take 1 (p the answer's model's win probability against a model
+ * of strength 0), rounded; length: 1 + log2(1 + code points / 64);
+ * position: 5; hash: 1 + h mod 10.
+ */
+const char *mockreply_rating(const struct mockreply_config *c,
+    const unsigned char h[HASH_LEN], const char *a, size_t alen);
+
+/*
  * The verdict label for answers a and b under c's policy (never NULL).
  */
 const char *mockreply_verdict(const struct mockreply_config *c,
@@ -219,5 +240,10 @@ void mockreply_error_body(enum mockreply_api api, int status,
 /* The continue message of SPEC 8.3. */
 #define MOCKREPLY_CONTINUE \
 	"continue your judgment and finish by outputting a final verdict label"
+
+/* The continue message of single grading (grade.h's GRADE_CONTINUE). */
+#define MOCKREPLY_GRADE_CONTINUE \
+	"continue your evaluation and finish by rating the response " \
+	"strictly in this format: \"[[rating]]\""
 
 #endif

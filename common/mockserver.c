@@ -293,7 +293,8 @@ log_request(struct mockserver *s, const struct log_entry *e)
 		buf_adds(b, "null");
 	buf_adds(b, ", \"kind\": ");
 	buf_adds(b, e->kind == MOCKREPLY_KIND_ANSWER ? "\"answer\"" :
-	    e->kind == MOCKREPLY_KIND_JUDGE ? "\"judge\"" : "null");
+	    e->kind == MOCKREPLY_KIND_JUDGE ? "\"judge\"" :
+	    e->kind == MOCKREPLY_KIND_GRADE ? "\"grade\"" : "null");
 	buf_adds(b, ", \"hash\": ");
 	if (e->hash != NULL) {
 		hash_hex(e->hash, HASH_LEN, hex);
