@@ -134,6 +134,8 @@ install: all
 	install -m 0644 data/tokenizer/cl100k_base.tiktoken \
 		$(DESTDIR)$(PREFIX)/share/judgepipe/
 	cp -R prompts configs $(DESTDIR)$(PREFIX)/share/judgepipe/
+	install -d $(DESTDIR)$(PREFIX)/share/judgepipe/data
+	cp -R data/mt-bench $(DESTDIR)$(PREFIX)/share/judgepipe/data/
 
 clean:
 	rm -rf build bin
