@@ -32,8 +32,9 @@ struct question {
 	size_t len;
 	const char *file;
 	long lineno;
-	char *qid;
+	char *qid;			/* an integer id in decimal */
 	size_t qid_len;
+	int id_int;			/* the id was a JSON integer */
 };
 
 enum slot_state {
@@ -51,6 +52,7 @@ struct slot {
 	json_t *rec;			/* the parsed question */
 	const json_t *turns;		/* array of {"content"} (borrowed) */
 	json_t *v2turns;		/* owned turns for a v2 question */
+	int fastchat;			/* turns are plain strings */
 	size_t n_turns;
 	size_t turn;			/* turns answered so far */
 	char **replies;
@@ -233,30 +235,49 @@ answer_annotate(const struct answer_params *p, const char *path,
  * Reading questions.
  */
 
-/* Check a question record; returns its id (borrowed) or NULL with d set. */
+/* A turn's text: {"content": string} (Arena-Hard) or a string (FastChat). */
+static const json_t *
+content_of(const json_t *turn)
+{
+	return json_is_string(turn) ? turn : json_object_get(turn, "content");
+}
+
+/*
+ * Check a question record; returns its id (in buf: an integer id as its
+ * decimal text) or NULL with d set.  *turns gets the turns array (NULL for
+ * a v2 record), *id_int whether the id was an integer.
+ */
 static const char *
 question_id(const json_t *rec, const char *file, long line,
-    const json_t **turns, struct diag *d)
+    const json_t **turns, int *id_int, char *buf, size_t size,
+    struct diag *d)
 {
 	const json_t *id = json_object_get(rec, "question_id");
 	const json_t *t = json_object_get(rec, "turns");
 	const json_t *turn;
 	size_t i;
 
+	*id_int = 0;
 	if (id != NULL && t != NULL) {
-		if (!json_is_string(id))
+		if (json_is_integer(id)) {
+			/* FastChat's MT-Bench numbers its questions. */
+			snprintf(buf, size, "%" JSON_INTEGER_FORMAT,
+			    json_integer_value(id));
+			*id_int = 1;
+		} else if (!json_is_string(id))
 			return diag_set(d, EX_DATAERR, file, line,
-			    "'question_id' is not a string"), NULL;
+			    "'question_id' is not a string or an integer"),
+			    NULL;
 		if (!json_is_array(t) || json_array_size(t) == 0)
 			return diag_set(d, EX_DATAERR, file, line,
 			    "'turns' is not a non-empty array"), NULL;
 		json_array_foreach(t, i, turn)
-			if (!json_is_string(json_object_get(turn, "content")))
+			if (!json_is_string(content_of(turn)))
 				return diag_set(d, EX_DATAERR, file, line,
 				    "turns[%zu].content is not a string", i),
 				    NULL;
 		*turns = t;
-		return json_string_value(id);
+		return *id_int ? buf : json_string_value(id);
 	}
 	id = json_object_get(rec, "uid");
 	t = json_object_get(rec, "prompt");
@@ -293,10 +314,11 @@ answer_read_questions(struct answer *a, const char *path)
 	struct diag d;
 	const char *line, *id;
 	const json_t *turns;
+	char num[32];
 	size_t len;
 	long lineno;
 	json_t *rec;
-	int rc = 0;
+	int rc = 0, id_int;
 
 	diag_clear(&d);
 	jr = jsonl_open(path, &d);
@@ -313,7 +335,8 @@ answer_read_questions(struct answer *a, const char *path)
 			rc = diag_worse(rc, note_diag(a->h, &d));
 			continue;
 		}
-		id = question_id(rec, jsonl_name(jr), lineno, &turns, &d);
+		id = question_id(rec, jsonl_name(jr), lineno, &turns, &id_int,
+		    num, sizeof(num), &d);
 		if (id == NULL) {
 			rc = diag_worse(rc, note_diag(a->h, &d));
 			json_decref(rec);
@@ -331,6 +354,7 @@ answer_read_questions(struct answer *a, const char *path)
 		q->lineno = lineno;
 		q->qid_len = strlen(id);
 		q->qid = xstrndup(id, q->qid_len);
+		q->id_int = id_int;
 		if (turns == NULL || json_array_size(turns) == 1)
 			a->single_turn = 1;
 		json_decref(rec);
@@ -435,7 +459,7 @@ answer_free(struct answer *a)
 static const json_t *
 turn_content(const struct slot *s, size_t i)
 {
-	return json_object_get(json_array_get(s->turns, i), "content");
+	return content_of(json_array_get(s->turns, i));
 }
 
 /* Submit the next turn of s: system, the turns so far, the next user turn. */
@@ -488,6 +512,8 @@ start_question(struct answer *a, size_t qi)
 	struct slot *s = xcalloc(1, sizeof(*s));
 	const json_t *turns;
 	struct diag d;
+	char num[32];
+	int id_int;
 
 	s->a = a;
 	s->qi = qi;
@@ -497,7 +523,7 @@ start_question(struct answer *a, size_t qi)
 	/* Checked when read, so parsing again cannot fail. */
 	s->rec = jsonl_parse(q->reader, q->line, q->len, q->lineno, &d);
 	if (s->rec == NULL || question_id(s->rec, q->file, q->lineno, &turns,
-	    &d) == NULL) {
+	    &id_int, num, sizeof(num), &d) == NULL) {
 		s->state = SLOT_CANCELLED;
 		a->status = diag_worse(a->status, note(a->h, EX_SOFTWARE,
 		    q->file, q->lineno, "record changed"));
@@ -511,6 +537,7 @@ start_question(struct answer *a, size_t qi)
 	}
 	s->turns = turns;
 	s->n_turns = json_array_size(turns);
+	s->fastchat = json_is_string(json_array_get(turns, 0));
 	s->replies = xcalloc(s->n_turns, sizeof(*s->replies));
 	s->reply_lens = xcalloc(s->n_turns, sizeof(*s->reply_lens));
 	s->state = SLOT_RUNNING;
@@ -530,12 +557,17 @@ finish_record(struct answer *a, struct slot *s)
 	size_t i;
 
 	llm_answer_id(s->keys.p, s->keys.len, aid);
+	/* Turns in the question's shape: FastChat's plain strings, or
+	 * Arena-Hard's {"content"} objects. */
 	turns = json_array();
 	for (i = 0; i < s->n_turns; i++)
-		json_array_append_new(turns, json_pack("{s:s%}", "content",
-		    s->replies[i], s->reply_lens[i]));
-	rec = json_pack("{s:s%,s:s,s:s,s:[{s:i,s:o}],s:f}",
-	    "question_id", q->qid, q->qid_len, "answer_id", aid,
+		json_array_append_new(turns, s->fastchat ?
+		    json_stringn(s->replies[i], s->reply_lens[i]) :
+		    json_pack("{s:s%}", "content", s->replies[i],
+		    s->reply_lens[i]));
+	rec = json_pack("{s:o,s:s,s:s,s:[{s:i,s:o}],s:f}",
+	    "question_id", q->id_int ? json_integer(strtoll(q->qid, NULL,
+	    10)) : json_stringn(q->qid, q->qid_len), "answer_id", aid,
 	    "model_id", a->e->name, "choices", "index", 0, "turns", turns,
 	    "tstamp", s->created);
 	if (s->n_turns == 1) {

@@ -59,7 +59,7 @@ cat >mixed.jsonl <<'JSONL'
 {"question_id": "q2", "turns": [{"content": "one"}, {"content": "two"}]}
 not json
 {"question_id": "q1", "turns": [{"content": "again"}]}
-{"question_id": 3, "turns": [{"content": "x"}]}
+{"question_id": 3.5, "turns": [{"content": "x"}]}
 {"question_id": "q4", "turns": [{"text": "x"}]}
 {"uid": "v2id", "category": "hard_prompt", "prompt": "a v2 prompt"}
 {"id": "x"}
@@ -68,7 +68,7 @@ JSONL
 check_eq "bad records: exit 65" 65 $?
 cat >err.want <<'ERR'
 gen-answer: mixed.jsonl:3: invalid JSON: '[' or '{' expected near 'not'
-gen-answer: mixed.jsonl:5: 'question_id' is not a string
+gen-answer: mixed.jsonl:5: 'question_id' is not a string or an integer
 gen-answer: mixed.jsonl:6: turns[0].content is not a string
 gen-answer: mixed.jsonl:8: not a question record (needs question_id and turns, or uid and prompt)
 gen-answer: mixed.jsonl:4: duplicate question_id 'q1'
