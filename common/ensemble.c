@@ -25,8 +25,12 @@ struct judge {
 struct entry {
 	char *model;
 	size_t model_len;
-	char *qid;
+	char *pair;		/* model_a of a pairwise-all record, or NULL */
+	size_t pair_len;
+	char *qid;		/* an integer id in decimal */
 	size_t qid_len;
+	int qid_int;
+	json_t *extra;		/* v2's category and baseline, or NULL */
 	size_t judge;
 	signed char *v;
 	size_t n_games;
@@ -154,8 +158,10 @@ ensemble_free(struct ensemble *e)
 		free(e->judges[i].name);
 	for (i = 0; i < e->n_entries; i++) {
 		free(e->entries[i].model);
+		free(e->entries[i].pair);
 		free(e->entries[i].qid);
 		free(e->entries[i].v);
+		json_decref(e->entries[i].extra);
 	}
 	free(e->judges);
 	free(e->entries);
@@ -181,16 +187,43 @@ judge_index(struct ensemble *e, const char *name)
 	return i;
 }
 
+/* What a record judges: a model's answer (or a pair's) to a question. */
+struct key {
+	const char *model, *pair, *qid;
+	size_t model_len, pair_len, qid_len;
+};
+
 static uint64_t
-entry_hash(size_t judge, const char *model, size_t model_len,
-    const char *qid, size_t qid_len)
+entry_hash(size_t judge, const struct key *k)
 {
 	uint64_t h = HASH_FNV_INIT;
 
 	h = hash_fnv1a(h, &judge, sizeof(judge));
-	h = hash_fnv1a(h, &model_len, sizeof(model_len));
-	h = hash_fnv1a(h, model, model_len);
-	return hash_fnv1a(h, qid, qid_len);
+	h = hash_fnv1a(h, &k->model_len, sizeof(k->model_len));
+	h = hash_fnv1a(h, k->model, k->model_len);
+	h = hash_fnv1a(h, &k->pair_len, sizeof(k->pair_len));
+	if (k->pair != NULL)
+		h = hash_fnv1a(h, k->pair, k->pair_len);
+	return hash_fnv1a(h, k->qid, k->qid_len);
+}
+
+static void
+key_of(const struct entry *x, struct key *k)
+{
+	k->model = x->model;
+	k->model_len = x->model_len;
+	k->pair = x->pair;
+	k->pair_len = x->pair_len;
+	k->qid = x->qid;
+	k->qid_len = x->qid_len;
+}
+
+static int
+same_str(const char *a, size_t alen, const char *b, size_t blen)
+{
+	if (a == NULL || b == NULL)
+		return a == b;
+	return alen == blen && memcmp(a, b, alen) == 0;
 }
 
 static void
@@ -204,34 +237,34 @@ rehash(struct ensemble *e)
 	e->n_slots = n;
 	for (i = 0; i < e->n_entries; i++) {
 		struct entry *x = &e->entries[i];
+		struct key k;
 
-		j = entry_hash(x->judge, x->model, x->model_len, x->qid,
-		    x->qid_len) & (n - 1);
+		key_of(x, &k);
+		j = entry_hash(x->judge, &k) & (n - 1);
 		while (e->slots[j] != 0)
 			j = (j + 1) & (n - 1);
 		e->slots[j] = i + 1;
 	}
 }
 
-/* The slot of (judge, model, qid): occupied by it, or empty. */
+/* The slot of (judge, key): occupied by it, or empty. */
 static size_t *
-find_slot(struct ensemble *e, size_t judge, const char *model,
-    size_t model_len, const char *qid, size_t qid_len)
+find_slot(struct ensemble *e, size_t judge, const struct key *k)
 {
 	size_t mask = e->n_slots - 1;
 	size_t j;
 
-	j = entry_hash(judge, model, model_len, qid, qid_len) & mask;
+	j = entry_hash(judge, k) & mask;
 	for (;; j = (j + 1) & mask) {
 		struct entry *x;
 
 		if (e->slots[j] == 0)
 			return &e->slots[j];
 		x = &e->entries[e->slots[j] - 1];
-		if (x->judge == judge && x->model_len == model_len &&
-		    x->qid_len == qid_len &&
-		    memcmp(x->model, model, model_len) == 0 &&
-		    memcmp(x->qid, qid, qid_len) == 0)
+		if (x->judge == judge &&
+		    same_str(x->model, x->model_len, k->model, k->model_len) &&
+		    same_str(x->pair, x->pair_len, k->pair, k->pair_len) &&
+		    same_str(x->qid, x->qid_len, k->qid, k->qid_len))
 			return &e->slots[j];
 	}
 }
@@ -295,29 +328,91 @@ get_string(const json_t *rec, const char *key, const char *file, long line,
 	return v;
 }
 
+/* An optional string member: 0 absent, 1 present, -1 not a string. */
+static int
+opt_string(const json_t *rec, const char *key, const json_t **out,
+    const char *file, long line, struct diag *d)
+{
+	*out = json_object_get(rec, key);
+	if (*out == NULL)
+		return 0;
+	if (!json_is_string(*out))
+		return diag_set(d, EX_DATAERR, file, line,
+		    "field '%s' is not a string", key);
+	return 1;
+}
+
+static char *
+copy(const json_t *s, size_t *len)
+{
+	char *p;
+
+	*len = json_string_length(s);
+	p = xmalloc(*len + 1);
+	memcpy(p, json_string_value(s), *len + 1);
+	return p;
+}
+
+/* v2's category and baseline, kept for the output. */
+static json_t *
+extras(const json_t *rec)
+{
+	static const char *const keys[] = { "category", "baseline" };
+	json_t *x = NULL, *v;
+	size_t i;
+
+	for (i = 0; i < 2; i++) {
+		v = json_object_get(rec, keys[i]);
+		if (v == NULL || !json_is_string(v))
+			continue;
+		if (x == NULL)
+			x = json_object();
+		json_object_set(x, keys[i], v);
+	}
+	return x;
+}
+
 int
 ensemble_add(struct ensemble *e, const json_t *rec, const char *file,
     long line, struct diag *d)
 {
-	const json_t *jjudge, *jmodel, *jqid, *games;
-	const char *jname;
+	const json_t *jjudge, *jmodel, *jqid, *jpair, *jb, *games;
+	const char *jname, *idkey;
+	char num[32];
 	signed char *v = NULL;
 	size_t n_games = 0, ji, *slot;
 	struct entry *x;
+	struct key k;
+	int qid_int = 0;
 
 	if (!json_is_object(rec))
 		return diag_set(d, EX_DATAERR, file, line,
 		    "record is not a JSON object");
 	/* v0.1 and ensemble records name the question so, v2 "uid". */
-	if (json_object_get(rec, "question_id") != NULL ||
-	    json_object_get(rec, "uid") == NULL)
-		jqid = get_string(rec, "question_id", file, line, d);
-	else
-		jqid = get_string(rec, "uid", file, line, d);
-	if (jqid == NULL)
+	idkey = json_object_get(rec, "question_id") != NULL ||
+	    json_object_get(rec, "uid") == NULL ? "question_id" : "uid";
+	jqid = json_object_get(rec, idkey);
+	if (json_is_integer(jqid)) {
+		/* MT-Bench numbers its questions. */
+		snprintf(num, sizeof(num), "%" JSON_INTEGER_FORMAT,
+		    json_integer_value(jqid));
+		qid_int = 1;
+	} else if ((jqid = get_string(rec, idkey, file, line, d)) == NULL)
 		return -1;
-	if ((jmodel = get_string(rec, "model", file, line, d)) == NULL)
+	/* A pairwise-all record: model_a, and model (= model_b). */
+	if (opt_string(rec, "model_a", &jpair, file, line, d) == -1 ||
+	    opt_string(rec, "model_b", &jb, file, line, d) == -1)
 		return -1;
+	if (jpair != NULL && jb == NULL)
+		return diag_set(d, EX_DATAERR, file, line,
+		    "field 'model_a' without 'model_b'");
+	if (jb != NULL && json_object_get(rec, "model") == NULL)
+		jmodel = jb;
+	else if ((jmodel = get_string(rec, "model", file, line, d)) == NULL)
+		return -1;
+	if (jb != NULL && !json_equal(jb, jmodel))
+		return diag_set(d, EX_DATAERR, file, line,
+		    "field 'model' differs from 'model_b'");
 	if ((jjudge = get_string(rec, "judge", file, line, d)) == NULL)
 		return -1;
 	games = json_object_get(rec, "games");
@@ -344,9 +439,13 @@ ensemble_add(struct ensemble *e, const json_t *rec, const char *file,
 	}
 	if (e->n_entries * 2 >= e->n_slots)
 		rehash(e);
-	slot = find_slot(e, ji, json_string_value(jmodel),
-	    json_string_length(jmodel), json_string_value(jqid),
-	    json_string_length(jqid));
+	k.model = json_string_value(jmodel);
+	k.model_len = json_string_length(jmodel);
+	k.pair = jpair != NULL ? json_string_value(jpair) : NULL;
+	k.pair_len = jpair != NULL ? json_string_length(jpair) : 0;
+	k.qid = qid_int ? num : json_string_value(jqid);
+	k.qid_len = qid_int ? strlen(num) : json_string_length(jqid);
+	slot = find_slot(e, ji, &k);
 	if (*slot != 0) {
 		x = &e->entries[*slot - 1];
 		note(e, 0, file, line, "duplicate judgment by '%s' of model "
@@ -364,12 +463,14 @@ ensemble_add(struct ensemble *e, const json_t *rec, const char *file,
 		    sizeof(*e->entries));
 	}
 	x = &e->entries[e->n_entries];
-	x->model_len = json_string_length(jmodel);
-	x->model = xmalloc(x->model_len + 1);
-	memcpy(x->model, json_string_value(jmodel), x->model_len + 1);
-	x->qid_len = json_string_length(jqid);
-	x->qid = xmalloc(x->qid_len + 1);
-	memcpy(x->qid, json_string_value(jqid), x->qid_len + 1);
+	memset(x, 0, sizeof(*x));
+	x->model = copy(jmodel, &x->model_len);
+	if (jpair != NULL)
+		x->pair = copy(jpair, &x->pair_len);
+	x->qid_len = k.qid_len;
+	x->qid = xstrndup(k.qid, k.qid_len);
+	x->qid_int = qid_int;
+	x->extra = extras(rec);
 	x->judge = ji;
 	x->v = v;
 	x->n_games = n_games;
@@ -404,10 +505,20 @@ struct sort_item {
 	size_t pos;
 };
 
+/* A record of a model without a pair sorts before those with one. */
+static int
+paircmp(const struct entry *a, const struct entry *b)
+{
+	if (a->pair == NULL || b->pair == NULL)
+		return (a->pair != NULL) - (b->pair != NULL);
+	return bytecmp(a->pair, a->pair_len, b->pair, b->pair_len);
+}
+
 static int
 same_answer(const struct entry *a, const struct entry *b)
 {
 	return bytecmp(a->model, a->model_len, b->model, b->model_len) == 0 &&
+	    paircmp(a, b) == 0 &&
 	    bytecmp(a->qid, a->qid_len, b->qid, b->qid_len) == 0;
 }
 
@@ -420,6 +531,8 @@ cmp_item(const void *a, const void *b)
 	c = bytecmp(x->x->model, x->x->model_len, y->x->model,
 	    y->x->model_len);
 	if (c == 0)
+		c = paircmp(x->x, y->x);
+	if (c == 0)
 		c = bytecmp(x->x->qid, x->x->qid_len, y->x->qid,
 		    y->x->qid_len);
 	if (c == 0)
@@ -430,11 +543,24 @@ cmp_item(const void *a, const void *b)
 static json_t *
 new_record(const struct entry *x, const char *name, const char *source)
 {
-	json_t *r = json_object();
+	json_t *r = json_object(), *v;
 
-	json_object_set_new(r, "question_id",
+	json_object_set_new(r, "question_id", x->qid_int ?
+	    json_integer(strtoll(x->qid, NULL, 10)) :
 	    json_stringn(x->qid, x->qid_len));
 	json_object_set_new(r, "model", json_stringn(x->model, x->model_len));
+	if (x->pair != NULL) {
+		json_object_set_new(r, "model_a", json_stringn(x->pair,
+		    x->pair_len));
+		json_object_set_new(r, "model_b", json_stringn(x->model,
+		    x->model_len));
+	}
+	if (x->extra != NULL) {
+		if ((v = json_object_get(x->extra, "category")) != NULL)
+			json_object_set(r, "category", v);
+		if ((v = json_object_get(x->extra, "baseline")) != NULL)
+			json_object_set(r, "baseline", v);
+	}
 	json_object_set_new(r, "judge", json_string(name));
 	if (source != NULL)
 		json_object_set_new(r, "source_judge", json_string(source));
@@ -491,9 +617,14 @@ static json_t *
 combine(struct ensemble *e, const struct sort_item *g, size_t n,
     size_t *n_games, size_t *n_null, int *mismatch)
 {
-	json_t *r = new_record(g[0].x, e->name, NULL);
-	json_t *games = json_array();
+	struct entry first = *g[0].x;
+	json_t *games = json_array(), *r;
 	size_t max = 0, i, k;
+
+	/* v2's category and baseline from the first judge that has them. */
+	for (i = 0; i < n && first.extra == NULL; i++)
+		first.extra = g[i].x->extra;
+	r = new_record(&first, e->name, NULL);
 
 	*mismatch = 0;
 	for (i = 0; i < n; i++) {
