@@ -16,6 +16,9 @@
 /* SPEC Appendix A and 4.3. */
 #define SHA_EN	"03f68010febd7a6405102ef882b4dd5a9700c56b2e1ff286d3b38f5d3a929bbf"
 #define SHA_KO	"bb16c37061516e3d7940757ab0298c322c9f30a69be2c7c60f8a3c11835c3921"
+/* arena-hard-auto HEAD's creative_writing prompt (utils/judge_utils.py). */
+#define SHA_CREATIVE \
+	"171489efbca7f19fb520e1b3c23783c76af7c723e770fe897a55f391684aa358"
 #define SHA_TEMPLATE \
 	"b0260904bc964e0d07d20581309c53fce4879159080fee42d8c91f8a80c48df4"
 
@@ -120,6 +123,43 @@ test_judgeconfig_shipped_ko_zh(void **state)
 	judgeconfig_release(&zh);
 }
 
+/* configs/v2.yaml: upstream's v2.0 config and JUDGE_SETTINGS. */
+static void
+test_judgeconfig_shipped_v2_mt_bench(void **state)
+{
+	static const char *const og[] = { "hard_prompt", "coding", "math" };
+	const struct judgeconfig_category *c;
+	struct judge_config jc;
+	size_t i;
+
+	load_shipped("configs/v2.yaml", &jc);
+	assert_true(jc.v2);
+	assert_int_equal(jc.mode, JUDGECONFIG_PAIRWISE_BASELINE);
+	assert_string_equal(jc.judge_model, "gpt-4.1");
+	assert_int_equal(jc.max_tokens, 16000);
+	assert_int_equal(jc.attempts, 1);
+	assert_int_equal(jc.n_categories, 4);
+	for (i = 0; i < 3; i++) {
+		c = judgeconfig_category(&jc, og[i]);
+		assert_string_equal(c->baseline, "o3-mini-2025-01-31");
+		assert_sha(c->system_prompt, strlen(c->system_prompt), SHA_EN);
+	}
+	c = judgeconfig_category(&jc, "creative_writing");
+	assert_string_equal(c->baseline, "gemini-2.0-flash-001");
+	assert_sha(c->system_prompt, strlen(c->system_prompt), SHA_CREATIVE);
+	assert_file_is("prompts/judge-system-creative.txt", c->system_prompt,
+	    strlen(c->system_prompt));
+	judgeconfig_release(&jc);
+
+	load_shipped("configs/mt-bench.yaml", &jc);
+	assert_int_equal(jc.mode, JUDGECONFIG_SINGLE);
+	assert_string_equal(jc.judge_prompts,
+	    "configs/../data/mt-bench/judge_prompts.jsonl");
+	assert_string_equal(jc.ref_model[0], "gpt-4");
+	assert_int_equal(jc.max_tokens, 2048);
+	judgeconfig_release(&jc);
+}
+
 static const char base[] =
     "judge_model: j\n"
     "baseline: true\n"
@@ -182,6 +222,104 @@ test_judgeconfig_minimal_and_defaults(void **state)
 	judgeconfig_release(&jc);
 }
 
+/* The mode the keys give, and what each mode requires. */
+static void
+test_judgeconfig_modes(void **state)
+{
+	struct judge_config jc;
+	struct diag d;
+
+	assert_int_equal(load_with("prompt_template: '{answer_1}'\n", 0, &jc,
+	    &d), 0);
+	assert_int_equal(jc.mode, JUDGECONFIG_PAIRWISE_BASELINE);
+	judgeconfig_release(&jc);
+	/* baseline false, pairwise true: every pair; no baseline_model. */
+	assert_int_equal(load_with("prompt_template: '{answer_1}'\n"
+	    "baseline: false\npairwise: true\n", 2, &jc, &d), 0);
+	assert_int_equal(jc.mode, JUDGECONFIG_PAIRWISE_ALL);
+	assert_null(jc.baseline_model);
+	judgeconfig_release(&jc);
+	/* baseline false, pairwise false: single grading. */
+	assert_int_equal(load_with("judge_prompts: p/judge_prompts.jsonl\n"
+	    "baseline: false\n", 2, &jc, &d), 0);
+	assert_int_equal(jc.mode, JUDGECONFIG_SINGLE);
+	assert_string_equal(jc.judge_prompts, "p/judge_prompts.jsonl");
+	assert_null(jc.prompt_template);
+	judgeconfig_release(&jc);
+	/* The path is relative to the config's folder. */
+	{
+		static const char y[] = "judge_model: j\nbaseline: false\n"
+		    "pairwise: false\ntemperature: 0\nmax_tokens: 9\n"
+		    "judge_prompts: ../data/p.jsonl\n";
+
+		assert_int_equal(judgeconfig_load_mem("configs/x.yaml", y,
+		    strlen(y), &jc, &d), 0);
+	}
+	assert_string_equal(jc.judge_prompts, "configs/../data/p.jsonl");
+	judgeconfig_release(&jc);
+	/* A mode asked for overrides the keys. */
+	diag_clear(&d);
+	assert_int_equal(judgeconfig_load_mem_mode("j.yaml", base,
+	    strlen(base), JUDGECONFIG_SINGLE, &jc, &d), -1);
+	assert_non_null(strstr(d.msg, "missing key 'judge_prompts'"));
+	assert_string_equal(judgeconfig_mode_name(JUDGECONFIG_PAIRWISE_ALL),
+	    "pairwise-all");
+}
+
+/* arena-hard-auto HEAD's style: patterns in order, settings per category. */
+static void
+test_judgeconfig_v2(void **state)
+{
+	static const char y[] =
+	    "judge_model: gpt-4.1\n"
+	    "temperature: 0.0\n"
+	    "max_tokens: 16000\n"
+	    "regex_patterns:\n"
+	    "  - \\[\\[([AB<>=]+)\\]\\]\n"
+	    "  - \\[([AB<>=]+)\\]\n"
+	    "prompt_template: \"{QUESTION} {ANSWER_A} {ANSWER_B}\"\n"
+	    "judge_settings:\n"
+	    "  hard_prompt: {baseline: o3, system_prompt: og}\n"
+	    "  creative_writing: {baseline: gem, system_prompt: cw}\n";
+	struct judge_config jc;
+	struct diag d;
+
+	diag_clear(&d);
+	assert_int_equal(judgeconfig_load_mem("v2.yaml", y, strlen(y), &jc,
+	    &d), 0);
+	assert_true(jc.v2);
+	assert_int_equal(jc.mode, JUDGECONFIG_PAIRWISE_BASELINE);
+	assert_true(jc.pairwise);
+	assert_int_equal(jc.attempts, 1);
+	assert_int_equal(jc.n_patterns, 2);
+	assert_string_equal(jc.regex_patterns[1], "\\[([AB<>=]+)\\]");
+	assert_int_equal(jc.n_categories, 2);
+	assert_string_equal(judgeconfig_category(&jc,
+	    "creative_writing")->baseline, "gem");
+	assert_string_equal(judgeconfig_category(&jc,
+	    "hard_prompt")->system_prompt, "og");
+	assert_null(judgeconfig_category(&jc, "math"));
+	assert_null(judgeconfig_category(&jc, NULL));
+	judgeconfig_release(&jc);
+
+	/* Without judge_settings there is no baseline or system prompt. */
+	diag_clear(&d);
+	assert_int_equal(judgeconfig_load_mem("v2.yaml", y, strstr(y,
+	    "judge_settings") - y, &jc, &d), -1);
+	assert_non_null(strstr(d.msg, "missing key 'judge_settings'"));
+	/* The v0.1 field names are unknown in this style. */
+	diag_clear(&d);
+	{
+		char *z = xstrdup(y);
+
+		memcpy(strstr(z, "{QUESTION}"), "{question}", 10);
+		assert_int_equal(judgeconfig_load_mem("v2.yaml", z, strlen(z),
+		    &jc, &d), -1);
+		assert_non_null(strstr(d.msg, "unknown field '{question}'"));
+		free(z);
+	}
+}
+
 static void
 test_judgeconfig_errors(void **state)
 {
@@ -195,7 +333,11 @@ test_judgeconfig_errors(void **state)
 		{ "prompt_template: '{answer_1}'\n", 1, EX_CONFIG, 0,
 		    "missing key 'judge_model'" },
 		{ "prompt_template: '{answer_1}'\nbaseline: no\n", 2,
-		    EX_CONFIG, 0, "'baseline' must be true" },
+		    EX_CONFIG, 0, "missing key 'judge_prompts'" },
+		{ "prompt_template: '{answer_1}'\n", 4, EX_CONFIG, 0,
+		    "missing key 'pairwise'" },
+		{ "prompt_template: '{answer_1}'\n", 7, EX_CONFIG, 0,
+		    "missing key 'system_prompt'" },
 		{ "", 0, EX_CONFIG, 0, "missing key 'prompt_template'" },
 		{ "prompt_template: ['{answer_1}', '{answer_2}']\n", 0,
 		    EX_CONFIG, 8, "exactly one template" },
@@ -252,6 +394,9 @@ main(void)
 		cmocka_unit_test(test_judgeconfig_shipped_en),
 		cmocka_unit_test(test_judgeconfig_shipped_ko_zh),
 		cmocka_unit_test(test_judgeconfig_minimal_and_defaults),
+		cmocka_unit_test(test_judgeconfig_shipped_v2_mt_bench),
+		cmocka_unit_test(test_judgeconfig_modes),
+		cmocka_unit_test(test_judgeconfig_v2),
 		cmocka_unit_test(test_judgeconfig_errors),
 	};
 

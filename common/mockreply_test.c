@@ -8,6 +8,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "grade.h"
 #include "mockreply.h"
 
 #define JUDGE_SYS "Please act as an impartial judge."
@@ -746,6 +747,149 @@ test_mockreply_fault_responses(void **state)
 	mockreply_config_release(&c);
 }
 
+/* FastChat's single-grading prompts, turn 1 and turn 2. */
+static char *
+grade_prompt1(const char *answer)
+{
+	struct buf p;
+
+	buf_init(&p);
+	buf_printf(&p, "[Instruction]\nRate it.\n\n[Question]\nWhat?\n\n"
+	    "[The Start of Assistant's Answer]\n%s\n"
+	    "[The End of Assistant's Answer]", answer);
+	return buf_detach(&p, NULL);
+}
+
+static char *
+grade_prompt2(const char *a1, const char *a2)
+{
+	struct buf p;
+
+	buf_init(&p);
+	buf_printf(&p, "<|The Start of Reference Answer|>\n\n### User:\nQ1\n\n"
+	    "### Reference answer:\nR1\n\n<|The End of Reference Answer|>"
+	    "\n\n\n<|The Start of Assistant A's Conversation with User|>\n\n"
+	    "### User:\nQ1\n\n### Assistant A:\n%s\n\n### User:\nQ2\n\n"
+	    "### Assistant A:\n%s\n\n"
+	    "<|The End of Assistant A's Conversation with User|>", a1, a2);
+	return buf_detach(&p, NULL);
+}
+
+/* The mean rating of "Mock answer from <model>" over 300 requests. */
+static double
+mean_rating(const struct mockreply_config *c, const char *model)
+{
+	struct mockreply_request r;
+	struct buf a;
+	double sum = 0;
+	int i;
+
+	buf_init(&a);
+	for (i = 0; i < 300; i++) {
+		char *p;
+
+		buf_reset(&a);
+		buf_printf(&a, "Mock answer from %s (%08x).\n\nText.", model,
+		    i);
+		p = grade_prompt1(a.p);
+		build(&r, MOCKREPLY_OPENAI, "judge", p, 100, 1);
+		sum += atoi(mockreply_rating(c, r.h, a.p, a.len));
+		mockreply_request_release(&r);
+		free(p);
+	}
+	buf_release(&a);
+	return sum / 300;
+}
+
+static void
+test_mockreply_grade_reply(void **state)
+{
+	char *p1 = grade_prompt1("twelve chars"), *p2;
+	struct request_message m[4] = {
+		{ "system", "You are a helpful assistant.", 28 },
+		{ "user", p1, strlen(p1) },
+		{ "assistant", "hmm", 3 },
+		{ "user", MOCKREPLY_GRADE_CONTINUE,
+		    sizeof(MOCKREPLY_GRADE_CONTINUE) - 1 },
+	};
+	struct mockreply_config c;
+	struct mockreply_request r;
+	const char *ans, *v;
+	size_t len;
+	struct buf t;
+	double weak, mid, strong;
+	struct diag d0;
+	json_t *rating;
+
+	/* The mock knows grade.h's continue message. */
+	assert_string_equal(MOCKREPLY_GRADE_CONTINUE, GRADE_CONTINUE);
+	mockreply_config_init(&c);
+	buf_init(&t);
+	build(&r, MOCKREPLY_OPENAI, "judge", p1, 100, 0);
+	assert_int_equal(mockreply_grade_text(&r, &ans, &len), 1);
+	assert_int_equal(len, 12);
+	assert_memory_equal(ans, "twelve chars", 12);
+	assert_int_equal(mockreply_text(&c, &r, MOCKREPLY_FAULT_NONE, &t, &v),
+	    MOCKREPLY_KIND_GRADE);
+	/* The length policy: 1 + log2(1 + 12 / 64) = 1. */
+	assert_string_equal(v, "1");
+	assert_non_null(strstr(t.p, "Rating: [[1]]"));
+	/* FastChat's reader finds the rating. */
+	rating = grade_rating(t.p, t.len);
+	assert_int_equal(json_integer_value(rating), 1);
+	json_decref(rating);
+	mockreply_request_release(&r);
+
+	/* After the continue message the first prompt is graded. */
+	mockreply_request_build(&r, MOCKREPLY_OPENAI, "judge", m, 4, NULL, 0);
+	assert_int_equal(mockreply_grade_text(&r, &ans, &len), 1);
+	assert_int_equal(len, 12);
+	mockreply_request_release(&r);
+
+	/* Turn 2: the last turn of Assistant A's conversation. */
+	p2 = grade_prompt2("first", "the second turn");
+	build(&r, MOCKREPLY_OPENAI, "judge", p2, 100, 0);
+	assert_int_equal(mockreply_grade_text(&r, &ans, &len), 1);
+	assert_int_equal(len, 15);
+	assert_memory_equal(ans, "the second turn", 15);
+	/* noverdict: no rating; conflict: two, the first is read. */
+	buf_reset(&t);
+	mockreply_text(&c, &r, MOCKREPLY_FAULT_NOVERDICT, &t, &v);
+	assert_null(v);
+	assert_null(grade_rating(t.p, t.len));
+	buf_reset(&t);
+	mockreply_text(&c, &r, MOCKREPLY_FAULT_CONFLICT, &t, &v);
+	assert_null(v);
+	rating = grade_rating(t.p, t.len);
+	assert_int_equal(json_integer_value(rating), 1);
+	json_decref(rating);
+	mockreply_request_release(&r);
+
+	/* A pairwise prompt is not a grading. */
+	free(p2);
+	p2 = judge_prompt("a", "b");
+	build(&r, MOCKREPLY_OPENAI, "judge", p2, 100, 0);
+	assert_int_equal(mockreply_grade_text(&r, &ans, &len), 0);
+	mockreply_request_release(&r);
+
+	/* The strength policy: ratings follow the models' strengths. */
+	assert_int_equal(mockreply_parse_policy(&c, "strength", &d0), 0);
+	assert_int_equal(mockreply_parse_strength(&c, "weak=-300", &d0), 0);
+	assert_int_equal(mockreply_parse_strength(&c, "strong=300", &d0), 0);
+	weak = mean_rating(&c, "weak");
+	mid = mean_rating(&c, "unknown");
+	strong = mean_rating(&c, "strong");
+	assert_true(weak < mid - 1 && mid < strong - 1);
+	assert_true(mid > 5 && mid < 6);
+	/* position: always 5; hash: 1 .. 10. */
+	c.policy = MOCKREPLY_POLICY_POSITION;
+	assert_string_equal(mockreply_rating(&c, r.h, "x", 1), "5");
+	buf_release(&t);
+	free(p1);
+	free(p2);
+	mockreply_config_release(&c);
+}
+
 int
 main(void)
 {
@@ -758,6 +902,7 @@ main(void)
 		cmocka_unit_test(test_mockreply_position_and_hash_policy),
 		cmocka_unit_test(test_mockreply_judge_reply),
 		cmocka_unit_test(test_mockreply_continue_message),
+		cmocka_unit_test(test_mockreply_grade_reply),
 		cmocka_unit_test(test_mockreply_answer_shape),
 		cmocka_unit_test(test_mockreply_tokens),
 		cmocka_unit_test(test_mockreply_truncation),

@@ -101,8 +101,13 @@ verdict_free(struct verdict *v)
 	free(v);
 }
 
-int
-verdict_find(const struct verdict *v, const char *text, size_t len,
+/*
+ * findall over text with empty values dropped.  last == 0: stop at the
+ * second distinct value (VERDICT_CONFLICT); last == 1: keep the last value
+ * (VERDICT_ONE when there is any).
+ */
+static int
+scan(const struct verdict *v, const char *text, size_t len, int last,
     char **label, struct diag *d)
 {
 	pcre2_match_data *md;
@@ -143,7 +148,11 @@ verdict_find(const struct verdict *v, const char *text, size_t len,
 			val = text + ov[2 * g];
 			vlen = ov[2 * g + 1] - ov[2 * g];
 		}
-		if (vlen > 0) {
+		if (vlen > 0 && last) {
+			first = val;
+			first_len = vlen;
+			result = VERDICT_ONE;
+		} else if (vlen > 0) {
 			if (first == NULL) {
 				first = val;
 				first_len = vlen;
@@ -178,4 +187,18 @@ verdict_find(const struct verdict *v, const char *text, size_t len,
 		*label = xstrndup(first, first_len);
 	}
 	return result;
+}
+
+int
+verdict_find(const struct verdict *v, const char *text, size_t len,
+    char **label, struct diag *d)
+{
+	return scan(v, text, len, 0, label, d);
+}
+
+int
+verdict_last(const struct verdict *v, const char *text, size_t len,
+    char **label, struct diag *d)
+{
+	return scan(v, text, len, 1, label, d);
 }

@@ -44,4 +44,12 @@ void verdict_free(struct verdict *v);		/* NULL-safe */
 int verdict_find(const struct verdict *v, const char *text, size_t len,
     char **label, struct diag *d);
 
+/*
+ * The last value of the same findall (arena-hard-auto HEAD's get_score:
+ * matches[-1].strip("\n")): VERDICT_ONE with *label malloc'ed, or
+ * VERDICT_NONE; -1 as verdict_find.
+ */
+int verdict_last(const struct verdict *v, const char *text, size_t len,
+    char **label, struct diag *d);
+
 #endif

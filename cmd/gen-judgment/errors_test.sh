@@ -53,10 +53,23 @@ check "template field without value: message" grep -q \
 judge --judge nope --api-config "$T/api.yaml" "$D/answers.jsonl" 2>"$T/err"
 check_eq "unknown judge entry: exit 78" 78 $?
 check "unknown judge entry: message" grep -q "no entry 'nope'" "$T/err"
-printf 'judge_model: x\nbaseline: false\n' >"$T/nobase.yaml"
-check_exit "baseline false: exit 78" 78 "$GJ" -c "$T/nobase.yaml" \
-    --questions "$D/questions.jsonl" --baseline-answers "$D/baseline.jsonl" \
-    "$D/answers.jsonl" 2>/dev/null
+printf 'judge_model: x\nbaseline: true\npairwise: true\ntemperature: 0\n' \
+    >"$T/nobase.yaml"
+printf 'max_tokens: 9\nsystem_prompt: s\nprompt_template: "{answer_1}"\n' \
+    >>"$T/nobase.yaml"
+"$GJ" -c "$T/nobase.yaml" --questions "$D/questions.jsonl" \
+    "$D/answers.jsonl" 2>"$T/err"
+check_eq "no baseline_model: exit 78" 78 $?
+check_eq "no baseline_model: message" \
+    "gen-judgment: $T/nobase.yaml: missing key 'baseline_model'" \
+    "$(cat "$T/err")"
+printf 'baseline_model: b\n' >>"$T/nobase.yaml"
+"$GJ" -c "$T/nobase.yaml" --questions "$D/questions.jsonl" \
+    "$D/answers.jsonl" 2>"$T/err"
+check_eq "no --baseline-answers: exit 64" 64 $?
+check "no --baseline-answers: message" grep -qx \
+    "gen-judgment: missing --baseline-answers (the mode is pairwise-baseline)" \
+    "$T/err"
 check_eq "no request made" "$n" "$(log_lines "$MOCK_LOG")"
 
 judge --api-config "$T/api.yaml" --no-cache --questions "$T/none.jsonl" \

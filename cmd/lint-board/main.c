@@ -210,9 +210,11 @@ lint_configs(struct opts *o, struct lint_report *r, int *games)
 			diag_clear(&d);
 		} else {
 			*games = jc.pairwise ? 2 : 1;
-			if (o->baseline == NULL)
+			/* Single, all-pairs and v2 configs name no one. */
+			if (o->baseline == NULL && jc.baseline_model != NULL)
 				o->baseline = xstrdup(jc.baseline_model);
-			else if (strcmp(o->baseline, jc.baseline_model) != 0)
+			else if (jc.baseline_model != NULL &&
+			    strcmp(o->baseline, jc.baseline_model) != 0)
 				lint_add(r, LINT_MISMATCHED, LINT_ERROR,
 				    "config", o->judge_config,
 				    o->judge_config, 0, "the judge config's "
