@@ -291,6 +291,10 @@ boardsrc_read_answers(struct boardsrc *src, char *const *args, size_t nargs,
 	}
 	free(files);
 	free(paths);
+	/* Repeated answers are the lint's to report, not the set's. */
+	if (answerscan_set_finish(src->answer_set, NULL, NULL, NULL, 0, &n,
+	    &src->answer_err) == -1 && src->answer_err.code == 0)
+		src->answer_err.code = EX_DATAERR;
 }
 
 /* The text of a question record (v0.1 turns, or v2 prompt), or NULL. */

@@ -79,6 +79,7 @@ struct boardsrc {
 	struct boardsrc_answer *answers;	/* input order */
 	size_t nanswers;
 	struct answer_set *answer_set;	/* for the statistics; NULL if none */
+	struct diag answer_err;	/* code != 0: answer_set is unusable */
 	struct boardsrc_question *qset;	/* the question set, input order */
 	size_t nqset;
 	/* Bad records and unreadable files, for the caller to print. */
@@ -102,7 +103,10 @@ void boardsrc_read_judgments(struct boardsrc *src, const char *path);
 /*
  * Read answers from paths (files, or directories of *.jsonl and
  * *.jsonl.zst files) with up to threads threads: fingerprints and digests
- * of every text, and src->answer_set for avg_tokens and style metadata.
+ * of every text, and src->answer_set (finished: the last answer of a
+ * model to a question wins) for avg_tokens and style metadata.  An answer
+ * without a token_len makes the set unusable (src->answer_err says which).
+ * Call it once.
  */
 void boardsrc_read_answers(struct boardsrc *src, char *const *paths,
     size_t n, int threads);

@@ -24,11 +24,14 @@ fresh() {
 	args "$M"
 }
 
-# args DIR: LINT_ARGS for the board in DIR.
+# args DIR: LINT_ARGS for the board in DIR (made with show-result's
+# default settings, which SETTINGS states).
+SETTINGS=(--bootstrap question --num-rounds 1000 --seed 42)
 args() {
 	LINT_ARGS=(-c "$CFG" --api-config "$1/api-mock.yaml" --questions
 	    "$T/q.jsonl" --answers "$1/answers" --published "$1"
-	    "$1/judgments/$J1" "$1/judgments/$J2" "$1/ensemble")
+	    "${SETTINGS[@]}" "$1/judgments/$J1" "$1/judgments/$J2"
+	    "$1/ensemble")
 }
 
 # drop ARG: LINT_ARGS without ARG; swap OLD NEW: with NEW for OLD.

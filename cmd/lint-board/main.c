@@ -16,6 +16,7 @@
 #include "lintconf.h"
 #include "lintpub.h"
 #include "lintsrc.h"
+#include "lintstat.h"
 #include "probe.h"
 
 #define PROG "lint-board"
@@ -32,6 +33,7 @@ struct opts {
 	enum format format;
 	int probe;
 	double probe_timeout;
+	struct lintstat_opts stat;	/* the boards' settings */
 	char **answers, **published, **questions;
 	size_t nanswers, npublished, nquestions;
 	char **files;
@@ -39,8 +41,9 @@ struct opts {
 };
 
 enum {
-	OPT_ANSWERS = CLI_OPT_NEXT, OPT_BASELINE, OPT_FORMAT, OPT_JUDGE,
-	OPT_JUDGES, OPT_PROBE, OPT_PROBE_TIMEOUT, OPT_PUBLISHED, OPT_QUESTIONS
+	OPT_ANSWERS = CLI_OPT_NEXT, OPT_BASELINE, OPT_BOOTSTRAP, OPT_COMPAT,
+	OPT_FORMAT, OPT_JUDGE, OPT_JUDGES, OPT_PROBE, OPT_PROBE_TIMEOUT,
+	OPT_PUBLISHED, OPT_QUESTIONS, OPT_ROUNDS, OPT_SEED, OPT_WEIGHT
 };
 
 static const struct cli_option options[] = {
@@ -50,6 +53,8 @@ static const struct cli_option options[] = {
 	CLI_OPTION_API_CONFIG,
 	{ "baseline", 0, "model", 0, OPT_BASELINE,
 	    "the board's baseline (default: the config's)" },
+	{ "bootstrap", 0, "question|battle", 0, OPT_BOOTSTRAP,
+	    "the boards' resampling unit (see below)" },
 	{ "format", 0, "json|text", 0, OPT_FORMAT,
 	    "JSON lines (default) or text for people" },
 	{ "judge", 0, "name", 0, OPT_JUDGE,
@@ -58,6 +63,8 @@ static const struct cli_option options[] = {
 	    "the judge config the judgments follow" },
 	{ "judges", 0, "list", 0, OPT_JUDGES,
 	    "the judges an ensemble combines (a,b,...)" },
+	{ "num-rounds", 0, "n", 0, OPT_ROUNDS,
+	    "the boards' bootstrap rounds" },
 	{ "probe", 0, NULL, 0, OPT_PROBE,
 	    "ask every API endpoint for one token" },
 	{ "probe-timeout", 0, "seconds", 0, OPT_PROBE_TIMEOUT,
@@ -66,7 +73,12 @@ static const struct cli_option options[] = {
 	    "a published board CSV or release folder" },
 	{ "questions", 0, "file", CLI_REPEAT, OPT_QUESTIONS,
 	    "the question set" },
+	{ "reference-compat", 0, NULL, 0, OPT_COMPAT,
+	    "the boards replay the reference's stream" },
+	{ "seed", 0, "n", 0, OPT_SEED, "the boards' random seed" },
 	CLI_OPTION_VERSION,
+	{ "weight", 0, "n", 0, OPT_WEIGHT,
+	    "the boards' repetitions of a >> verdict" },
 	{ NULL, 0, NULL, 0, 0, NULL }
 };
 
@@ -246,38 +258,73 @@ board_judge(const struct opts *o, const struct boardsrc *src)
 	return NULL;
 }
 
+/*
+ * One --published argument (a board file or a release folder): how it
+ * shows itself, who is on it, and its numbers against the records.
+ */
+static int
+lint_release(const struct opts *o, const char *arg, const struct boardsrc *src,
+    struct lint_report *r)
+{
+	const char *judge = board_judge(o, src);
+	struct lintstat_opts so = o->stat;
+	struct boardcsv *b = NULL;
+	char **paths = NULL;
+	size_t n = 0, nb = 0, i;
+	struct diag d;
+	struct buf prov;
+	int rc = 0, is_dir;
+
+	diag_clear(&d);
+	if (boardcsv_expand(arg, &paths, &n, &is_dir, &d) == -1)
+		return diag_print(PROG, &d);
+	b = xcalloc(n + 1, sizeof(*b));
+	for (i = 0; i < n; i++) {
+		if (boardcsv_load(paths[i], &b[nb], &d) == -1) {
+			rc = diag_worse(rc, diag_print(PROG, &d));
+			diag_clear(&d);
+			boardcsv_release(&b[nb]);
+			continue;
+		}
+		lintpub_check_display(&b[nb], r);
+		if (src->njudgments > 0)
+			lintpub_check_models(&b[nb], src, judge, r);
+		nb++;
+	}
+	/* A judgepipe release says how its boards were computed. */
+	buf_init(&prov);
+	buf_printf(&prov, "%s/provenance.json", arg);
+	if (is_dir && so.trust == LINTSTAT_ASSUMED) {
+		if (lintstat_settings_read(prov.p, &so, &d) == -1) {
+			rc = diag_worse(rc, diag_print(PROG, &d));
+			diag_clear(&d);
+		} else if (so.trust == LINTSTAT_EXACT)
+			so.source = "recorded in provenance.json";
+	}
+	if (src->njudgments > 0 && nb > 0) {
+		so.baseline = o->baseline;
+		so.judge = judge;
+		lintstat_check(src, b, nb, &so, r);
+	}
+	buf_release(&prov);
+	for (i = 0; i < n; i++)
+		free(paths[i]);
+	for (i = 0; i < nb; i++)
+		boardcsv_release(&b[i]);
+	free(paths);
+	free(b);
+	return rc;
+}
+
 static int
 lint_published(const struct opts *o, const struct boardsrc *src,
     struct lint_report *r)
 {
-	const char *judge = board_judge(o, src);
-	char **paths = NULL;
-	size_t n = 0, i;
-	struct diag d;
-	int rc = 0, is_dir;
+	size_t i;
+	int rc = 0;
 
-	diag_clear(&d);
 	for (i = 0; i < o->npublished; i++)
-		if (boardcsv_expand(o->published[i], &paths, &n, &is_dir,
-		    &d) == -1) {
-			rc = diag_worse(rc, diag_print(PROG, &d));
-			diag_clear(&d);
-		}
-	for (i = 0; i < n; i++) {
-		struct boardcsv b;
-
-		if (boardcsv_load(paths[i], &b, &d) == -1) {
-			rc = diag_worse(rc, diag_print(PROG, &d));
-			diag_clear(&d);
-		} else {
-			lintpub_check_display(&b, r);
-			if (src->njudgments > 0)
-				lintpub_check_models(&b, src, judge, r);
-		}
-		boardcsv_release(&b);
-		free(paths[i]);
-	}
-	free(paths);
+		rc = diag_worse(rc, lint_release(o, o->published[i], src, r));
 	return rc;
 }
 
@@ -365,10 +412,18 @@ static void
 parse_args(int argc, char *argv[], struct opts *o)
 {
 	struct cli c;
-	int ch;
+	int ch, given = 0, compat = 0, have_unit = 0, have_rounds = 0;
 
 	memset(o, 0, sizeof(*o));
 	o->probe_timeout = 10;
+	/* Until told otherwise, boards are taken to be the reference's. */
+	o->stat.lb.unit = LB_BATTLE;
+	o->stat.lb.num_rounds = 100;
+	o->stat.lb.seed = 42;
+	o->stat.lb.reference_compat = 1;
+	o->stat.weight = 3;
+	o->stat.trust = LINTSTAT_ASSUMED;
+	o->stat.source = "the reference's, ko-arena-hard-auto show_result.py";
 	cli_begin(&c, &spec, argc, argv);
 	while ((ch = cli_next(&c)) != -1) {
 		switch (ch) {
@@ -380,6 +435,26 @@ parse_args(int argc, char *argv[], struct opts *o)
 			break;
 		case CLI_OPT_API_CONFIG:
 			o->api_config = c.arg;
+			break;
+		case OPT_BOOTSTRAP:
+			/* The names follow enum lb_unit. */
+			o->stat.lb.unit = (enum lb_unit)cli_enum(&c);
+			have_unit = given = 1;
+			break;
+		case OPT_COMPAT:
+			compat = given = 1;
+			break;
+		case OPT_ROUNDS:
+			o->stat.lb.num_rounds = cli_int(&c, 1, 1000000);
+			have_rounds = given = 1;
+			break;
+		case OPT_SEED:
+			o->stat.lb.seed = cli_uint(&c, 0, UINT64_MAX);
+			given = 1;
+			break;
+		case OPT_WEIGHT:
+			o->stat.weight = (int)cli_int(&c, 1, 1000000);
+			given = 1;
 			break;
 		case OPT_BASELINE:
 			free(o->baseline);
@@ -413,6 +488,21 @@ parse_args(int argc, char *argv[], struct opts *o)
 	}
 	o->files = c.operands;
 	o->nfiles = c.n_operands;
+	/* Given settings replace the assumed ones, as show-result takes
+	 * them. */
+	if (given) {
+		o->stat.trust = LINTSTAT_GIVEN;
+		o->stat.source = "as given";
+		o->stat.lb.reference_compat = compat;
+		if (!have_unit)
+			o->stat.lb.unit = compat ? LB_BATTLE : LB_QUESTION;
+		if (!have_rounds)
+			o->stat.lb.num_rounds = compat ? 100 : 1000;
+		if (compat && o->stat.lb.seed > UINT32_MAX)
+			cli_usage_error(&c, "--seed: numpy's legacy stream "
+			    "takes a seed below 2^32");
+	}
+	o->stat.lb.threads = cli_threads();
 	if (o->nfiles == 0 && o->nanswers == 0 && o->npublished == 0 &&
 	    o->judge_config == NULL && o->api_config == NULL)
 		cli_usage_error(&c, "nothing to lint: give judgment files, "

@@ -54,7 +54,13 @@ sed -i '2s/"score": "[^"]*"}\]/"score": null}]/' "$M/ensemble/m-good.jsonl"
 lint "${LINT_ARGS[@]}"
 found "a null verdict: warning" missing warning '^judgment:ensemble/m-good/' \
     "no valid verdict"
-check_eq "  a warning only: exit 0" 0 "$LINT_RC"
+found "  and the published score of m-good no longer holds" mismatched \
+    error '^score:no_control/m-good$' "^score of model 'm-good'"
+drop --published
+drop "$M"
+lint "${LINT_ARGS[@]}"
+check_eq "  without the published boards, a warning only: exit 0" 0 \
+    "$LINT_RC"
 
 # missing: an ensemble judge absent (--judges names the members).
 fresh
