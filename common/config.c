@@ -128,6 +128,31 @@ sexagesimal(const char *s, int *neg)
 	return v;
 }
 
+/* The same for integers, exactly; beyond int64 sets *bad. */
+static json_t *
+sexagesimal_int(const char *s, int *bad)
+{
+	char *t = strip_us(s), *p = t, *tok, *save = NULL;
+	long long v = 0, digit;
+	int neg = 0;
+
+	if (*p == '-' || *p == '+')
+		neg = *p++ == '-';
+	for (tok = strtok_r(p, ":", &save); tok != NULL;
+	    tok = strtok_r(NULL, ":", &save)) {
+		errno = 0;
+		digit = strtoll(tok, NULL, 10);
+		if (errno != 0 || __builtin_mul_overflow(v, 60, &v) ||
+		    __builtin_add_overflow(v, digit, &v)) {
+			*bad = 1;
+			free(t);
+			return json_string(s);
+		}
+	}
+	free(t);
+	return json_integer(neg ? -v : v);
+}
+
 json_t *
 config_plain_scalar(const char *s, int *bad)
 {
@@ -146,12 +171,8 @@ config_plain_scalar(const char *s, int *bad)
 		return int_from(s, 8, bad);
 	if (matches("^[-+]?(0|[1-9][0-9_]*)$", s))
 		return int_from(s, 10, bad);
-	if (matches("^[-+]?[1-9][0-9_]*(:[0-5]?[0-9])+$", s)) {
-		int neg;
-		double v = sexagesimal(s, &neg);
-
-		return json_integer((json_int_t)(neg ? -v : v));
-	}
+	if (matches("^[-+]?[1-9][0-9_]*(:[0-5]?[0-9])+$", s))
+		return sexagesimal_int(s, bad);
 	if (matches("^[-+]?([0-9][0-9_]*)\\.[0-9_]*([eE][-+][0-9]+)?$", s) ||
 	    matches("^\\.[0-9][0-9_]*([eE][-+][0-9]+)?$", s)) {
 		char *t = strip_us(s);

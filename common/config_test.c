@@ -50,6 +50,29 @@ test_config_plain_scalar_types(void **state)
 }
 
 static void
+expect_bad(const char *s)
+{
+	int bad;
+	json_t *v = config_plain_scalar(s, &bad);
+
+	assert_int_equal(bad, 1);
+	json_decref(v);
+}
+
+/* Found by judgeconfig_fuzz: a base-60 integer beyond int64 was UB. */
+static void
+test_config_plain_scalar_sexagesimal_range(void **state)
+{
+	expect_scalar("1:30:15", "5415");
+	expect_scalar("-1:00", "-60");
+	expect_scalar("153722867280912930:07", "9223372036854775807");
+	expect_bad("153722867280912930:08");
+	expect_bad("1_000_000_000_000_000_000:00");
+	expect_bad("99999999999999999999:0");
+	expect_scalar("1:30.5", "90.5");
+}
+
+static void
 test_config_load_doc(void **state)
 {
 	const char y[] = "base: &b\n  parallel: 8\n  api_type: openai\n"
@@ -155,6 +178,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_config_plain_scalar_types),
+		cmocka_unit_test(test_config_plain_scalar_sexagesimal_range),
 		cmocka_unit_test(test_config_load_doc),
 		cmocka_unit_test(test_config_load_errors),
 		cmocka_unit_test(test_config_load_alias_budget),
