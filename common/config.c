@@ -1,6 +1,7 @@
 /* config.c: libyaml documents to jansson trees with PyYAML's typing. */
 #include <errno.h>
 #include <math.h>
+#include <pthread.h>
 #include <regex.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -60,18 +61,54 @@ config_line(const struct config_doc *c, const json_t *node)
 	return 0;
 }
 
-/* Whole-string match of an extended regular expression. */
-static int
-matches(const char *re, const char *s)
-{
-	regex_t rx;
-	int r;
+/*
+ * PyYAML's implicit resolvers, as extended regular expressions.  They are
+ * compiled once per process (compiling them for every scalar made loading
+ * a config allocation-bound) and only read afterwards; regexec may share
+ * them between threads.
+ */
+enum scalar_re {
+	RE_NULL, RE_TRUE, RE_FALSE, RE_BIN, RE_HEX, RE_OCT, RE_DEC,
+	RE_SEXA_INT, RE_FLOAT, RE_FLOAT_DOT, RE_SEXA_FLOAT, RE_INF, RE_NAN,
+	RE_N
+};
 
-	if (regcomp(&rx, re, REG_EXTENDED | REG_NOSUB) != 0)
-		return 0;
-	r = regexec(&rx, s, 0, NULL, 0) == 0;
-	regfree(&rx);
-	return r;
+static const char *const scalar_re_src[RE_N] = {
+	[RE_NULL] = "^(~|null|Null|NULL|)$",
+	[RE_TRUE] = "^(yes|Yes|YES|true|True|TRUE|on|On|ON)$",
+	[RE_FALSE] = "^(no|No|NO|false|False|FALSE|off|Off|OFF)$",
+	[RE_BIN] = "^[-+]?0b[0-1_]+$",
+	[RE_HEX] = "^[-+]?0x[0-9a-fA-F_]+$",
+	[RE_OCT] = "^[-+]?0[0-7_]+$",
+	[RE_DEC] = "^[-+]?(0|[1-9][0-9_]*)$",
+	[RE_SEXA_INT] = "^[-+]?[1-9][0-9_]*(:[0-5]?[0-9])+$",
+	[RE_FLOAT] = "^[-+]?([0-9][0-9_]*)\\.[0-9_]*([eE][-+][0-9]+)?$",
+	[RE_FLOAT_DOT] = "^\\.[0-9][0-9_]*([eE][-+][0-9]+)?$",
+	[RE_SEXA_FLOAT] = "^[-+]?[0-9][0-9_]*(:[0-5]?[0-9])+\\.[0-9_]*$",
+	[RE_INF] = "^[-+]?\\.(inf|Inf|INF)$",
+	[RE_NAN] = "^\\.(nan|NaN|NAN)$",
+};
+static regex_t scalar_re[RE_N];
+static pthread_once_t scalar_re_once = PTHREAD_ONCE_INIT;
+
+static void
+scalar_re_init(void)
+{
+	int i;
+
+	/* The patterns are constants: failing to compile one is a bug. */
+	for (i = 0; i < RE_N; i++)
+		if (regcomp(&scalar_re[i], scalar_re_src[i],
+		    REG_EXTENDED | REG_NOSUB) != 0)
+			abort();
+}
+
+/* Whole-string match of one of the resolvers' patterns. */
+static int
+matches(enum scalar_re re, const char *s)
+{
+	pthread_once(&scalar_re_once, scalar_re_init);
+	return regexec(&scalar_re[re], s, 0, NULL, 0) == 0;
 }
 
 /* s without '_' characters (malloc'ed). */
@@ -157,24 +194,23 @@ json_t *
 config_plain_scalar(const char *s, int *bad)
 {
 	*bad = 0;
-	if (matches("^(~|null|Null|NULL|)$", s))
+	if (matches(RE_NULL, s))
 		return json_null();
-	if (matches("^(yes|Yes|YES|true|True|TRUE|on|On|ON)$", s))
+	if (matches(RE_TRUE, s))
 		return json_true();
-	if (matches("^(no|No|NO|false|False|FALSE|off|Off|OFF)$", s))
+	if (matches(RE_FALSE, s))
 		return json_false();
-	if (matches("^[-+]?0b[0-1_]+$", s))
+	if (matches(RE_BIN, s))
 		return int_from(s, 2, bad);
-	if (matches("^[-+]?0x[0-9a-fA-F_]+$", s))
+	if (matches(RE_HEX, s))
 		return int_from(s, 16, bad);
-	if (matches("^[-+]?0[0-7_]+$", s))
+	if (matches(RE_OCT, s))
 		return int_from(s, 8, bad);
-	if (matches("^[-+]?(0|[1-9][0-9_]*)$", s))
+	if (matches(RE_DEC, s))
 		return int_from(s, 10, bad);
-	if (matches("^[-+]?[1-9][0-9_]*(:[0-5]?[0-9])+$", s))
+	if (matches(RE_SEXA_INT, s))
 		return sexagesimal_int(s, bad);
-	if (matches("^[-+]?([0-9][0-9_]*)\\.[0-9_]*([eE][-+][0-9]+)?$", s) ||
-	    matches("^\\.[0-9][0-9_]*([eE][-+][0-9]+)?$", s)) {
+	if (matches(RE_FLOAT, s) || matches(RE_FLOAT_DOT, s)) {
 		char *t = strip_us(s);
 		double v = strtod(t, NULL);
 
@@ -185,14 +221,13 @@ config_plain_scalar(const char *s, int *bad)
 		}
 		return json_real(v);
 	}
-	if (matches("^[-+]?[0-9][0-9_]*(:[0-5]?[0-9])+\\.[0-9_]*$", s)) {
+	if (matches(RE_SEXA_FLOAT, s)) {
 		int neg;
 		double v = sexagesimal(s, &neg);
 
 		return json_real(neg ? -v : v);
 	}
-	if (matches("^[-+]?\\.(inf|Inf|INF)$", s) ||
-	    matches("^\\.(nan|NaN|NAN)$", s)) {
+	if (matches(RE_INF, s) || matches(RE_NAN, s)) {
 		*bad = 1;
 		return json_string(s);
 	}
