@@ -1033,7 +1033,9 @@ answerscan_expand(const char *path, char ***paths, size_t *n, struct diag *d)
 		names[nn++] = buf_detach(&b, NULL);
 	}
 	closedir(dir);
-	qsort(names, nn, sizeof(*names), cmp_str);
+	/* qsort's array must not be NULL, even when empty. */
+	if (nn > 1)
+		qsort(names, nn, sizeof(*names), cmp_str);
 	*paths = xrealloc(*paths, (*n + nn + 1) * sizeof(**paths));
 	for (i = 0; i < nn; i++)
 		(*paths)[(*n)++] = names[i];
@@ -1124,7 +1126,8 @@ answerscan_set_finish(struct answer_set *s, answerscan_count_fn count,
 	*ndups = 0;
 	for (i = 0; i < s->n; i++)
 		s->recs[i].seq = i;
-	qsort(s->recs, s->n, sizeof(*s->recs), cmp_rec);
+	if (s->n > 1)
+		qsort(s->recs, s->n, sizeof(*s->recs), cmp_rec);
 	/* Keep the last record of each (model, qid). */
 	for (i = 0; i < s->n; i = j) {
 		for (j = i + 1; j < s->n &&
@@ -1175,10 +1178,20 @@ answerscan_set_finish(struct answer_set *s, answerscan_count_fn count,
 
 		for (j = i; j < s->n && strcmp(s->recs[j].model,
 		    s->recs[i].model) == 0; j++)
-			sum += s->recs[j].token_len;
+			if (__builtin_add_overflow(sum, s->recs[j].token_len,
+			    &sum))
+				return diag_set(d, EX_DATAERR, s->recs[j].file,
+				    s->recs[j].line, "token lengths of model "
+				    "'%s' add up beyond 64 bits",
+				    s->recs[j].model);
+		mean = (double)sum / (double)(j - i);
+		/* A double of 2^63 or more (or below -2^63) has no int64. */
+		if (!(mean < 0x1p63 && mean >= -0x1p63))
+			return diag_set(d, EX_DATAERR, s->recs[i].file,
+			    s->recs[i].line, "average token length of model "
+			    "'%s' is out of range", s->recs[i].model);
 		s->models = xrealloc(s->models, (s->nmodels + 1) *
 		    sizeof(*s->models));
-		mean = (double)sum / (double)(j - i);
 		s->models[s->nmodels].model = s->recs[i].model;
 		s->models[s->nmodels].first = i;
 		s->models[s->nmodels].count = j - i;

@@ -90,7 +90,8 @@ void answerscan_set_add(struct answer_set *s, struct answer_file *f);
  * Index the records.  Duplicates are counted (the first few are described
  * in dups[], up to ndups_max).  A record without token_len is counted with
  * count (it may be NULL: then such a record is an error, returned -1 with
- * d set at its file:line).
+ * d set at its file:line).  A model whose token lengths add up beyond 64
+ * bits, or average beyond int64, is an error too (EX_DATAERR).
  */
 int answerscan_set_finish(struct answer_set *s, answerscan_count_fn count,
     void *ctx, struct diag *dups, size_t ndups_max, size_t *ndups,

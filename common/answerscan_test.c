@@ -266,6 +266,79 @@ test_answerscan_set_no_tokenizer(void **state)
 	answerscan_set_free(s);
 }
 
+/* Found by answerscan_fuzz: qsort was given a NULL array for no records. */
+static void
+test_answerscan_set_empty(void **state)
+{
+	char dir[] = "/tmp/answerscan_test.XXXXXX";
+	struct answer_set *s = answerscan_set_new();
+	struct answer_file f;
+	struct diag dups[1], d;
+	char **paths = NULL;
+	size_t ndups, n = 0;
+
+	scan("\n", &f);
+	answerscan_set_add(s, &f);
+	answerscan_file_release(&f);
+	assert_int_equal(answerscan_set_finish(s, NULL, NULL, dups, 1, &ndups,
+	    &d), 0);
+	assert_int_equal(answerscan_count(s), 0);
+	assert_false(answerscan_has_model(s, "m"));
+	answerscan_set_free(s);
+	assert_non_null(mkdtemp(dir));
+	assert_int_equal(answerscan_expand(dir, &paths, &n, &d), 0);
+	assert_int_equal(n, 0);
+	free(paths);
+	rmdir(dir);
+}
+
+/* Found by answerscan_fuzz: the sum and int(mean) overflowed int64. */
+static void
+test_answerscan_set_avg_range(void **state)
+{
+	static const char *const in[] = {
+		"{\"uid\": \"u1\", \"model\": \"m\", \"metadata\": "
+		"{\"token_len\": 9223372036854775807}}\n"
+		"{\"uid\": \"u2\", \"model\": \"m\", \"metadata\": "
+		"{\"token_len\": 1}}\n",
+		"{\"uid\": \"u1\", \"model\": \"m\", \"metadata\": "
+		"{\"token_len\": 9223372036854775807}}\n",
+		"{\"uid\": \"u1\", \"model\": \"m\", \"metadata\": "
+		"{\"token_len\": 9223372036854775806}}\n"
+		"{\"uid\": \"u2\", \"model\": \"m\", \"metadata\": "
+		"{\"token_len\": -9223372036854775807}}\n",
+	};
+	static const char *const want[] = {
+		"add up beyond 64 bits", "out of range", NULL,
+	};
+	size_t i, ndups;
+	struct diag d;
+	int found;
+
+	for (i = 0; i < 3; i++) {
+		struct answer_set *s = answerscan_set_new();
+		struct answer_file f;
+
+		scan(in[i], &f);
+		answerscan_set_add(s, &f);
+		answerscan_file_release(&f);
+		diag_clear(&d);
+		if (want[i] == NULL) {
+			assert_int_equal(answerscan_set_finish(s, NULL, NULL,
+			    NULL, 0, &ndups, &d), 0);
+			assert_int_equal(answerscan_avg_tokens(s, "m", &found),
+			    0);
+		} else {
+			assert_int_equal(answerscan_set_finish(s, NULL, NULL,
+			    NULL, 0, &ndups, &d), -1);
+			assert_int_equal(d.code, EX_DATAERR);
+			assert_non_null(strstr(d.msg, want[i]));
+			assert_non_null(strstr(d.msg, "'m'"));
+		}
+		answerscan_set_free(s);
+	}
+}
+
 static void
 write_file(const char *path, const char *text)
 {
@@ -331,6 +404,8 @@ main(void)
 		cmocka_unit_test(test_answerscan_errors),
 		cmocka_unit_test(test_answerscan_set_last_wins_and_avg),
 		cmocka_unit_test(test_answerscan_set_no_tokenizer),
+		cmocka_unit_test(test_answerscan_set_empty),
+		cmocka_unit_test(test_answerscan_set_avg_range),
 		cmocka_unit_test(test_answerscan_expand_and_load),
 	};
 
