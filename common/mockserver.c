@@ -53,18 +53,6 @@ struct conn {
 	struct conn *prev, *next;	/* every open connection */
 };
 
-/* The parsed head of one request; pointers into the connection's input. */
-struct http_req {
-	const char *method, *target;
-	size_t method_len, target_len;
-	int minor;			/* HTTP/1.minor */
-	long long clen;			/* -1: no Content-Length */
-	int te, conn_close, conn_keep, expect;
-	const char *authz, *xkey;
-	size_t authz_len, xkey_len;
-	int has_authz, has_xkey;
-};
-
 /* One log line's fields; NULL / negative values are written as null. */
 struct log_entry {
 	const char *method, *path;
@@ -547,11 +535,11 @@ head_length(const char *p, size_t n)
 }
 
 /*
- * Parse the head p[0..n).  Returns 0, or the status of a malformed
- * request (400).
+ * Parse the complete head p[0..n).  Returns 0, or the status of a
+ * malformed request (400).
  */
 static int
-parse_head(const char *p, size_t n, struct http_req *q)
+parse_fields(const char *p, size_t n, struct mockserver_req *q)
 {
 	const char *end = p + n, *line, *eol, *sp1, *sp2;
 	size_t len;
@@ -633,8 +621,23 @@ parse_head(const char *p, size_t n, struct http_req *q)
 	return 0;
 }
 
+int
+mockserver_parse_head(const char *p, size_t n, struct mockserver_req *q,
+    size_t *head_len)
+{
+	size_t hl = head_length(p, n);
+
+	*head_len = 0;
+	if (hl == 0)
+		return n > MAX_HEAD ? 431 : 0;
+	if (hl > MAX_HEAD)
+		return 431;
+	*head_len = hl;
+	return parse_fields(p, hl, q);
+}
+
 static int
-wants_close(const struct http_req *q)
+wants_close(const struct mockserver_req *q)
 {
 	if (q->minor == 0)
 		return !q->conn_keep;
@@ -664,7 +667,7 @@ route_of(const char *path, size_t n)
 }
 
 static int
-key_ok(const struct mockserver *s, const struct http_req *q, int api)
+key_ok(const struct mockserver *s, const struct mockserver_req *q, int api)
 {
 	size_t n = strlen(s->require_key);
 
@@ -704,9 +707,9 @@ respond_simple(struct mockserver *s, struct conn *c, struct log_entry *e,
 }
 
 static int
-handle_api(struct mockserver *s, struct conn *c, const struct http_req *q,
-    struct log_entry *e, const char *body, size_t len, int close,
-    int keep10)
+handle_api(struct mockserver *s, struct conn *c,
+    const struct mockserver_req *q, struct log_entry *e, const char *body,
+    size_t len, int close, int keep10)
 {
 	struct mockreply_request r;
 	struct mockreply_result res;
@@ -756,7 +759,7 @@ handle_api(struct mockserver *s, struct conn *c, const struct http_req *q,
  * Handle one complete request.  Returns -1 if the connection was closed.
  */
 static int
-handle(struct mockserver *s, struct conn *c, const struct http_req *q,
+handle(struct mockserver *s, struct conn *c, const struct mockserver_req *q,
     const char *body, size_t len)
 {
 	struct log_entry e;
@@ -807,7 +810,7 @@ handle(struct mockserver *s, struct conn *c, const struct http_req *q,
  * A request that cannot be framed: answer with status and close.
  */
 static int
-reject(struct mockserver *s, struct conn *c, const struct http_req *q,
+reject(struct mockserver *s, struct conn *c, const struct mockserver_req *q,
     int status, const char *msg)
 {
 	struct log_entry e;
@@ -840,7 +843,7 @@ conn_process(struct mockserver *s, struct conn *c)
 	    !s->draining && c->out.len - c->out_off < MAX_PENDING_OUT) {
 		const char *p = c->in.p + c->in_off;
 		size_t avail = c->in.len - c->in_off, hl;
-		struct http_req q;
+		struct mockserver_req q;
 		int st;
 
 		/* Tolerate empty lines between requests (RFC 9112 2.2). */
@@ -851,19 +854,12 @@ conn_process(struct mockserver *s, struct conn *c)
 		}
 		if (avail == 0)
 			break;
-		hl = head_length(p, avail);
-		if (hl == 0) {
-			if (avail > MAX_HEAD)
-				return reject(s, c, NULL, 431,
-				    "request head too large");
-			break;
-		}
-		if (hl > MAX_HEAD)
-			return reject(s, c, NULL, 431,
-			    "request head too large");
-		st = parse_head(p, hl, &q);
+		st = mockserver_parse_head(p, avail, &q, &hl);
 		if (st != 0)
-			return reject(s, c, NULL, st, "malformed request");
+			return reject(s, c, NULL, st, st == 431 ?
+			    "request head too large" : "malformed request");
+		if (hl == 0)
+			break;
 		if (q.te)
 			return reject(s, c, &q, 411,
 			    "chunked request bodies are not supported; "

@@ -3,6 +3,7 @@
 #define JUDGEPIPE_MOCKSERVER_H
 
 #include <signal.h>
+#include <stddef.h>
 
 #include "diag.h"
 #include "mockreply.h"
@@ -59,5 +60,32 @@ unsigned long long mockserver_requests(const struct mockserver *s);
 
 /* Close every socket and the log; NULL-safe. */
 void mockserver_free(struct mockserver *s);
+
+/* The head of one HTTP/1.x request; the pointers point into the input. */
+struct mockserver_req {
+	const char *method, *target;
+	size_t method_len, target_len;
+	int minor;			/* HTTP/1.minor */
+	long long clen;			/* Content-Length, -1: none */
+	int te;				/* a Transfer-Encoding header */
+	int conn_close, conn_keep;	/* Connection: close, keep-alive */
+	int expect;			/* Expect: 100-continue */
+	const char *authz, *xkey;	/* Authorization, x-api-key values */
+	size_t authz_len, xkey_len;
+	int has_authz, has_xkey;
+};
+
+/*
+ * Parse the request head at the start of p[0..n), the unparsed input of a
+ * connection with the empty lines before a request already skipped.  The
+ * server's own parser, pure so that it can be tested and fuzzed.  Returns
+ * 0 with *head_len 0 when the head is not complete yet; 0 with *head_len
+ * (through the empty line, at most 64 KiB) and q filled when it is; or
+ * the HTTP status of a request that cannot be parsed: 400 (malformed) or
+ * 431 (head larger than 64 KiB).  The body, q->clen bytes, follows the
+ * head; framing limits (Transfer-Encoding, body size) are the caller's.
+ */
+int mockserver_parse_head(const char *p, size_t n, struct mockserver_req *q,
+    size_t *head_len);
 
 #endif
