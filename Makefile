@@ -2,15 +2,23 @@
 #
 #   make                 build every command into bin/ (warnings are errors)
 #   make test            install missing Debian packages, build with ASan+UBSan,
-#                        run every unit and end-to-end test
+#                        run every unit and end-to-end test and a short smoke
+#                        run of every fuzz target (FUZZ_SMOKE_SECONDS, 2)
+#   make fuzz [FUZZ_SECONDS=60] [FUZZ_TARGETS="verdict prompt"]
+#                        run each libFuzzer target (clang) for FUZZ_SECONDS and
+#                        report CPU time, runs, coverage and crashes
+#                        (scripts/fuzz.sh); the corpus grows in
+#                        build/fuzz/corpus/<target>, crashing inputs are kept
+#                        in build/fuzz/crash/
 #   make bench           build optimised and print the benchmark figures
 #   make install PREFIX=/usr/local
 #   make demo            the main job without API keys (scripts/demo.sh)
 #   make eval BENCH=ko MODELS="a b" [API_CONFIG=...] [JOBS=4]
 #                        the incremental pipeline (scripts/eval.mk)
 #
-# Sources are discovered: common/*.c (minus *_test.c) form libjudgepipe,
-# cmd/<name>/main.c becomes bin/<name>, common/<x>_test.c a cmocka binary.
+# Sources are discovered: common/*.c (minus *_test.c and *_fuzz.c) form
+# libjudgepipe, cmd/<name>/main.c becomes bin/<name>, common/<x>_test.c a
+# cmocka binary, common/<x>_fuzz.c a libFuzzer binary (build/fuzz/bin/).
 # The web files of common/web/ and cmd/<name>/web/ are embedded into the
 # library (scripts/embed.c writes build/gen/assets.c; see common/asset.h).
 
@@ -32,8 +40,9 @@ SAN       = -O1 -fsanitize=address,undefined -fno-omit-frame-pointer \
 	-fno-sanitize-recover=undefined
 LDLIBS    = $(PKG_LIBS) -lm
 
-LIB_SRC   := $(filter-out %_test.c,$(wildcard common/*.c))
+LIB_SRC   := $(filter-out %_test.c %_fuzz.c,$(wildcard common/*.c))
 TEST_SRC  := $(wildcard common/*_test.c)
+FUZZ_SRC  := $(wildcard common/*_fuzz.c)
 CMDS      := $(notdir $(patsubst %/,%,$(dir $(wildcard cmd/*/main.c))))
 HDRS      := $(wildcard common/*.h)
 
@@ -41,6 +50,11 @@ REL       = build/rel
 # V=1 shows the compiler command lines.
 Q         = $(if $(V),,@)
 ASAN      = build/asan
+FUZZ      = build/fuzz
+# libFuzzer needs clang; the library is instrumented for coverage too.
+FUZZ_CC   = clang
+FUZZ_SAN  = -O1 -fsanitize=address,undefined -fno-omit-frame-pointer \
+	-fno-sanitize-recover=undefined
 
 GEN       = build/gen
 WEB_SRC   := $(sort $(wildcard $(foreach e,html css js,common/web/*.$(e) \
@@ -55,8 +69,11 @@ ASAN_OBJ  := $(LIB_SRC:common/%.c=$(ASAN)/common/%.o) $(ASAN)/gen/assets.o
 BINS      := $(CMDS:%=bin/%)
 ASAN_BINS := $(CMDS:%=$(ASAN)/bin/%)
 UNIT_BINS := $(TEST_SRC:common/%_test.c=$(ASAN)/test/%_test)
+FUZZ_OBJ  := $(LIB_SRC:common/%.c=$(FUZZ)/common/%.o) $(FUZZ)/gen/assets.o
+FUZZ_BINS := $(FUZZ_SRC:common/%_fuzz.c=$(FUZZ)/bin/%_fuzz)
 
-.PHONY: all bins test check-deps asan bench install clean demo eval
+.PHONY: all bins test check-deps asan fuzzers fuzz bench install clean demo \
+	eval
 # The first step installs what is missing; the sub-make then sees pkg-config.
 all:
 	@scripts/deps.sh build
@@ -106,14 +123,35 @@ $(ASAN)/test/%_test: common/%_test.c $(ASAN)/libjudgepipe.a $(HDRS)
 
 asan: $(ASAN_BINS) $(UNIT_BINS)
 
+$(FUZZ)/gen/assets.o: $(GEN)/assets.c common/asset.h
+	@mkdir -p $(dir $@)
+	$(Q)$(FUZZ_CC) $(BASE_CFLAGS) $(FUZZ_SAN) -c -o $@ $<
+$(FUZZ)/common/%.o: common/%.c $(HDRS)
+	@mkdir -p $(dir $@)
+	$(Q)$(FUZZ_CC) $(BASE_CFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer-no-link \
+		-c -o $@ $<
+$(FUZZ)/libjudgepipe.a: $(FUZZ_OBJ)
+	$(Q)ar rcs $@ $^
+$(FUZZ)/bin/%_fuzz: common/%_fuzz.c $(FUZZ)/libjudgepipe.a $(HDRS)
+	@mkdir -p $(dir $@)
+	$(Q)$(FUZZ_CC) $(BASE_CFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer -o $@ $< \
+		$(FUZZ)/libjudgepipe.a $(LDLIBS)
+
+fuzzers: $(FUZZ_BINS)
+
 check-deps:
 	@scripts/deps.sh test
 
 # The suite runs the sanitizer build; bin/ is built too so that scripts and
 # the README commands are exercised as users run them.
 test: check-deps
-	@$(MAKE) --no-print-directory bins asan
+	@$(MAKE) --no-print-directory bins asan fuzzers
 	@scripts/run-tests.sh
+
+FUZZ_SECONDS ?= 60
+fuzz: check-deps
+	@$(MAKE) --no-print-directory fuzzers
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) scripts/fuzz.sh run $(FUZZ_TARGETS)
 
 bench: check-deps
 	@$(MAKE) --no-print-directory bins

@@ -5,7 +5,8 @@ set -eu
 need="gcc make pkg-config libcurl4-openssl-dev libzstd-dev libjansson-dev
 libyaml-dev libssl-dev libpcre2-dev"
 case "${1:-build}" in
-test) need="$need libcmocka-dev zstd parallel curl jq man-db bsdextrautils" ;;
+test) need="$need libcmocka-dev zstd parallel curl jq man-db bsdextrautils
+	clang libfuzzer-14-dev" ;;
 bench) need="$need zstd time bc curl" ;;
 esac
 missing=

@@ -1,6 +1,8 @@
 #!/bin/bash
-# run-tests.sh: run every cmocka unit test (build/asan/test/*) and every
-# end-to-end case (cmd/*/*_test.sh) and end with "N passed, N failed".
+# run-tests.sh: run every cmocka unit test (build/asan/test/*), every
+# end-to-end case (cmd/*/*_test.sh) and a smoke run of every libFuzzer
+# target (build/fuzz/bin/*, scripts/fuzz.sh smoke) and end with
+# "N passed, N failed".
 #
 # A unit binary reports its cases in TAP.  A shell case may print TAP-like
 # lines "ok - name", "not ok - name", "skip - name"; otherwise its exit
@@ -67,6 +69,17 @@ for t in cmd/*/*_test.sh; do
 	log=$logdir/$(echo "$t" | tr / _).log
 	(cd "$top" && timeout 600 bash "$t") >"$log" 2>&1
 	count "$t" "$log" $?
+done
+
+# The libFuzzer targets (make fuzzers): a short smoke run of each.
+for t in build/fuzz/bin/*_fuzz; do
+	[ -x "$t" ] || continue
+	name=${t#build/fuzz/bin/}
+	name=${name%_fuzz}
+	case fuzz/$name in *"$pat"*) ;; *) continue ;; esac
+	log=$logdir/fuzz_$name.log
+	(cd "$top" && timeout 120 scripts/fuzz.sh smoke "$name") >"$log" 2>&1
+	count "fuzz/$name" "$log" $?
 done
 
 if [ ${#failed[@]} -gt 0 ]; then
