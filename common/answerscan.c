@@ -322,6 +322,20 @@ span_eq(const struct span *a, const struct span *b)
 	return eq;
 }
 
+/* Does the string hold a NUL byte ("\u0000")? */
+static int
+has_nul(const struct span *sp)
+{
+	struct buf b;
+	int nul;
+
+	buf_init(&b);
+	decode_into(&b, sp);
+	nul = memchr(b.p, '\0', b.len) != NULL;
+	buf_release(&b);
+	return nul;
+}
+
 static int
 key_is(const struct span *k, const char *name)
 {
@@ -440,6 +454,11 @@ scan_object(struct scan *s, int depth, member_fn fn, void *ctx)
 		}
 		if (scan_string(s, &k) == -1)
 			goto out;
+		/* As jansson, which the other readers use, refuses. */
+		if (k.esc && has_nul(&k)) {
+			fail(s, k.p - 1, "NUL byte in object key");
+			goto out;
+		}
 		for (i = 0; i < nkeys; i++)
 			if (span_eq(&keys[i], &k)) {
 				fail(s, k.p - 1, "duplicate key");

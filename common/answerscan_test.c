@@ -138,6 +138,9 @@ test_answerscan_errors(void **state)
 		    "\"x\": 2}", "duplicate key" },
 		{ "{\"question_id\": \"q\", \"model_id\": \"m\", \"c\": "
 		    "{\"k\": 1, \"\\u006b\": 2}}", "duplicate key" },
+		/* Found by answerscan_fuzz: jansson refuses these keys. */
+		{ "{\"question_id\": \"q\", \"model_id\": \"m\", \"c\": "
+		    "{\"k\\u0000\": 1}}", "NUL byte in object key" },
 		{ "{\"question_id\": \"q\", \"model_id\": \"m\", \"n\": "
 		    "9223372036854775808}", "integer out of range" },
 		{ "{\"question_id\": \"q\", \"model_id\": \"m\", \"n\": 1e400}",
@@ -186,6 +189,12 @@ test_answerscan_errors(void **state)
 			    bad[i].msg);
 	}
 	free(in);
+	answerscan_file_release(&f);
+	/* A NUL in a value is allowed, an escaped backslash is no NUL. */
+	scan("{\"question_id\": \"q\\u0000\", \"model_id\": \"m\", "
+	    "\"k\\\\u0000\": 1}\n", &f);
+	assert_int_equal(f.nrecs, 1);
+	assert_int_equal(f.nerrs, 0);
 	answerscan_file_release(&f);
 }
 
