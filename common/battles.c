@@ -24,6 +24,7 @@ struct battle_priv {
 	uint32_t judge2_file;
 	long judge2_line;
 	int any_nonpool;
+	int base_named;		/* a record names opt_baseline */
 	size_t nrows_cap, nmetas_cap;
 };
 
@@ -92,6 +93,16 @@ strtab_intern(struct strtab *t, const char *s)
 		t->slots[j] = (uint32_t)t->n;
 	}
 	return (uint32_t)(t->n - 1);
+}
+
+/* Intern a model a record names, noting when it is the --baseline. */
+static uint32_t
+intern_named(struct battle_priv *p, const char *name)
+{
+	if (p->opt_baseline != NULL && !p->base_named &&
+	    strcmp(name, p->opt_baseline) == 0)
+		p->base_named = 1;
+	return strtab_intern(&p->models, name);
 }
 
 struct battle_set *
@@ -271,6 +282,7 @@ add_judgment(struct battle_set *bs, const json_t *rec, uint32_t file,
 			    p->opt_baseline ? "--baseline " : "", want);
 		if (want == NULL)
 			p->v2base = xstrdup(base);
+		p->base_named = 1;
 	}
 	if (judge != NULL && p->opt_judge == NULL) {
 		if (p->judge1 == NULL)
@@ -292,7 +304,7 @@ add_judgment(struct battle_set *bs, const json_t *rec, uint32_t file,
 		a = strtab_intern(&p->models, p->v2base);
 	else
 		a = PENDING;
-	b = strtab_intern(&p->models, model);
+	b = intern_named(p, model);
 	q = strtab_intern(&p->questions, qid);
 	for (g = 0; g < use; g++) {
 		struct battle_row *r;
@@ -417,8 +429,8 @@ add_vote(struct battle_set *bs, const json_t *rec, uint32_t file, long line,
 		return 0;
 	}
 	r = new_row(bs);
-	r->a = strtab_intern(&p->models, ma);
-	r->b = strtab_intern(&p->models, mb);
+	r->a = intern_named(p, ma);
+	r->b = intern_named(p, mb);
 	r->q = qid != NULL ? strtab_intern(&p->questions, qid) : BATTLE_NOQ;
 	r->weight = 1;
 	r->file = file;
@@ -572,6 +584,7 @@ battles_finish(struct battle_set *bs, struct diag *d)
 	id = battles_model_id(bs, base);
 	bs->base = (uint32_t)id;
 	bs->baseline = bs->models[id];
+	bs->baseline_named = p->base_named;
 	for (i = 0; i < bs->nrows; i++)
 		if (bs->rows[i].a == bs->base || bs->rows[i].b == bs->base)
 			break;

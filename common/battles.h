@@ -60,6 +60,11 @@ struct battle_set {
 	size_t nmetas;
 	const char *baseline;
 	uint32_t base;		/* model id of the baseline */
+	/*
+	 * Whether a record names the baseline (a judged or voted model, or
+	 * a v2 "baseline"), not only --baseline: a typo names none.
+	 */
+	int baseline_named;
 	char **files;		/* operand names by index */
 	size_t nfiles;
 	/* Counters for warnings. */

@@ -114,7 +114,11 @@ boardfmt_table(struct buf *out, const struct lb_result *r, int show_elo,
 		pad(out, s.p, 5, 1);
 		buf_adds(out, " | 95% CI: ");
 		pad(out, iv.p, 12, 1);
-		buf_printf(out, " | average #tokens: %lld\n", m->avg_tokens);
+		if (m->avg_tokens < 0)
+			buf_adds(out, " | average #tokens: n/a\n");
+		else
+			buf_printf(out, " | average #tokens: %lld\n",
+			    m->avg_tokens);
 		buf_release(&s);
 		buf_release(&iv);
 	}
@@ -160,7 +164,8 @@ boardfmt_csv(struct buf *out, const struct lb_result *r, const char *date)
 		csv_num(out, m->score);
 		csv_num(out, m->q025);
 		csv_num(out, m->q975);
-		csv_num(out, (double)m->avg_tokens);
+		/* Upstream's column stays numeric: 0.0 when unknown. */
+		csv_num(out, m->avg_tokens < 0 ? 0.0 : (double)m->avg_tokens);
 		csv_num(out, m->elo);
 		csv_num(out, m->elo_q025);
 		csv_num(out, m->elo_q975);
@@ -236,8 +241,8 @@ boardfmt_json(struct buf *out, const struct lb_result *r,
 		json_object_set_new(j, "rating_q975", jnum(m->q975));
 		ci_string(&ci, m->score, m->q025, m->q975);
 		json_object_set_new(j, "CI", json_string(ci.p));
-		json_object_set_new(j, "avg_tokens",
-		    json_integer(m->avg_tokens));
+		json_object_set_new(j, "avg_tokens", m->avg_tokens < 0 ?
+		    json_null() : json_integer(m->avg_tokens));
 		json_object_set_new(j, "elo_score", jnum(m->elo));
 		json_object_set_new(j, "elo_rating_q025", jnum(m->elo_q025));
 		json_object_set_new(j, "elo_rating_q975", jnum(m->elo_q975));

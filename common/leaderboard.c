@@ -1017,8 +1017,9 @@ summarise_models(const struct board *bd, const struct battle_set *bs,
 		lm->elo_q025 = bt_percentile(v, nv, 2.5);
 		lm->elo_q975 = bt_percentile(v, nv, 97.5);
 		lm->n_battles = bd->model_rows[m];
-		lm->avg_tokens = ans != NULL ?
-		    answerscan_avg_tokens(ans, lm->name, NULL) : 0;
+		lm->avg_tokens = ans != NULL &&
+		    answerscan_has_model(ans, lm->name) ?
+		    answerscan_avg_tokens(ans, lm->name, NULL) : -1;
 		if (m == bd->baseline) {
 			bq025 = lm->elo_q025;
 			bq975 = lm->elo_q975;

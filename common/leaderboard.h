@@ -38,7 +38,7 @@ struct lb_model {
 	char *name;
 	double score, q025, q975;	/* win rates in %, 2 decimals */
 	double elo, elo_q025, elo_q975;
-	long long avg_tokens;
+	long long avg_tokens;		/* -1: no answers of the model */
 	unsigned long long n_battles;	/* expanded rows with the model */
 };
 

@@ -132,7 +132,7 @@ fi
 # Formats.
 run --num-rounds 50 "$J" > "$T/table.txt"
 check "table: upstream line format" grep -qE \
-    '^base-model {21}\| score: 50\.0  \| 95% CI:  \(0\.0, 0\.0\)  \| average #tokens: 0$' \
+    '^base-model {21}\| score: 50\.0  \| 95% CI:  \(0\.0, 0\.0\)  \| average #tokens: n/a$' \
     "$T/table.txt"
 check_eq "table: one line per model" 5 "$(wc -l < "$T/table.txt")"
 run --num-rounds 50 --show-elo "$J" > "$T/elo.txt"

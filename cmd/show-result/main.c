@@ -20,6 +20,7 @@
 #include "boardfmt.h"
 #include "leaderboard.h"
 #include "rng.h"
+#include "suggest.h"
 #include "tokenizer.h"
 
 #define PROG "show-result"
@@ -99,8 +100,11 @@ static void parse_args(int, char **, struct opts *);
 static int read_judgments(const struct opts *, struct battle_set *);
 static int read_answers(const struct opts *, struct answer_set *,
     struct tokctx *);
+static int check_baseline(const struct battle_set *,
+    const struct answer_set *);
+static void warn_tokens(const struct lb_result *, const struct answer_set *);
 static int write_outputs(const struct opts *, struct lb_result *,
-    const struct battle_set *);
+    const struct battle_set *, int);
 
 static void
 print_notes(const struct diag *v, size_t n, int warn)
@@ -154,6 +158,10 @@ main(int argc, char *argv[])
 		rc = diag_worse(rc, diag_print(PROG, &d));
 		goto out;
 	}
+	if (check_baseline(bs, ans) != 0) {
+		rc = diag_worse(rc, EX_DATAERR);
+		goto out;
+	}
 	if (bs->dropped_games > 0)
 		diag_warn(PROG, NULL, 0, "games without a valid verdict "
 		    "dropped: %llu", bs->dropped_games);
@@ -173,7 +181,9 @@ main(int argc, char *argv[])
 			goto out;
 		}
 	}
-	rc = diag_worse(rc, write_outputs(&o, res, bs));
+	if (o.nboards > 0)
+		warn_tokens(&res[0], ans);
+	rc = diag_worse(rc, write_outputs(&o, res, bs, rc));
 out:
 	for (i = 0; i < done; i++)
 		lb_result_release(&res[i]);
@@ -184,6 +194,54 @@ out:
 		free(o.answers[k]);
 	free(o.answers);
 	return rc;
+}
+
+/*
+ * A --baseline that no record (nor answer) names is a typo: the name would
+ * become the 50 % anchor and the real baseline a ranked model.
+ */
+static int
+check_baseline(const struct battle_set *bs, const struct answer_set *ans)
+{
+	struct buf b;
+
+	if (bs->baseline_named || (ans != NULL &&
+	    answerscan_has_model(ans, bs->baseline)))
+		return 0;
+	buf_init(&b);
+	if (suggest_closest(&b, bs->baseline, (const char *const *)bs->models,
+	    bs->nmodels) > 0)
+		diag_error(PROG, NULL, 0, "--baseline: no record or answer "
+		    "names model '%s'; did you mean %s?", bs->baseline, b.p);
+	else
+		diag_error(PROG, NULL, 0, "--baseline: no record or answer "
+		    "names model '%s' (give its answers with --answers)",
+		    bs->baseline);
+	buf_release(&b);
+	return EX_DATAERR;
+}
+
+/* Say why "average #tokens" shows n/a: no answers, or none of a model. */
+static void
+warn_tokens(const struct lb_result *r, const struct answer_set *ans)
+{
+	struct buf b;
+	size_t i, n = 0;
+
+	buf_init(&b);
+	for (i = 0; i < r->nmodels; i++)
+		if (r->models[i].avg_tokens < 0 && n++ < 3)
+			buf_printf(&b, "%s'%s'", n > 1 ? ", " : "",
+			    r->models[i].name);
+	if (n > 0 && ans == NULL)
+		diag_warn(PROG, NULL, 0, "average #tokens is n/a without the "
+		    "answers: give their files (or data/*/answer_metadata) "
+		    "with --answers");
+	else if (n > 0)
+		diag_warn(PROG, NULL, 0, "no answers of %zu model%s (%s%s): "
+		    "average #tokens is n/a", n, n == 1 ? "" : "s", b.p,
+		    n > 3 ? ", ..." : "");
+	buf_release(&b);
 }
 
 /* Read every judgment or vote record; bad records are reported, skipped. */
@@ -346,14 +404,22 @@ write_csvs(const struct opts *o, struct lb_result *res)
 	return rc;
 }
 
+/*
+ * The board goes to stdout even after bad records (they were reported and
+ * skipped, and the exit status says so), but --output-dir files only
+ * after a clean read: a release folder is never made of partial input.
+ */
 static int
 write_outputs(const struct opts *o, struct lb_result *res,
-    const struct battle_set *bs)
+    const struct battle_set *bs, int rc)
 {
 	struct buf b;
-	int i, rc = 0;
+	int i;
 
-	if (o->outdir != NULL && (rc = write_csvs(o, res)) != 0)
+	if (o->outdir != NULL && rc != 0)
+		diag_error(PROG, NULL, 0, "nothing written to '%s' (errors "
+		    "above)", o->outdir);
+	else if (o->outdir != NULL && (rc = write_csvs(o, res)) != 0)
 		return rc;
 	buf_init(&b);
 	for (i = 0; i < o->nboards; i++) {

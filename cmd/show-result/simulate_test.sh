@@ -17,6 +17,9 @@ if ! "$CC" -O2 -o "$T/simulate" "$TOP/scripts/simulate-battles.c" -lm; then
 fi
 ok "simulate-battles.c compiles"
 
+# The judgments do not name the baseline: its answers do.
+echo '{"question_id": "q1", "model_id": "base", "choices": [{"index": 0, "turns": [{"content": "x"}]}]}' >"$T/base.jsonl"
+
 # coverage BOARDS ARGS...: "covered total" over boards with seeds 1..BOARDS.
 coverage() {
 	local n=$1 s c t cov=0 tot=0
@@ -24,7 +27,8 @@ coverage() {
 	for s in $(seq 1 "$n"); do
 		"$T/simulate" -s "$s" -t "$T/truth.$s" > "$T/sim.$s.jsonl" \
 		    2> "$T/sim.$s.err" || return 1
-		"$SR" -q --baseline base --format csv "$@" "$T/sim.$s.jsonl" \
+		"$SR" -q --baseline base --answers "$T/base.jsonl" \
+		    --format csv "$@" "$T/sim.$s.jsonl" \
 		    > "$T/res.csv" || return 1
 		read -r c t < <(awk 'NR == FNR { t[$1] = $2; next }
 		    FNR > 1 && ($1 in t) { n++; if (t[$1] >= $3 && t[$1] <= $4)
