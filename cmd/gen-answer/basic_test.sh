@@ -52,8 +52,8 @@ check_exit "missing tokenizer: 66" 66 "$GA" -m mock --api-config api.yaml \
     --cache c --tokenizer nonexistent.tiktoken q1.jsonl 2>/dev/null
 check_eq "no request so far" 0 "$(wc -l <"$MOCK_LOG")"
 
-# Bad records are reported with file:line and skipped (65); v2 questions
-# and multi-turn questions are answered.
+# Bad records are all reported with file:line before any request; then
+# nothing is sent or written (65).
 cat >mixed.jsonl <<'JSONL'
 {"question_id": "q1", "category": "c", "turns": [{"content": "first"}]}
 {"question_id": "q2", "turns": [{"content": "one"}, {"content": "two"}]}
@@ -64,7 +64,8 @@ not json
 {"uid": "v2id", "category": "hard_prompt", "prompt": "a v2 prompt"}
 {"id": "x"}
 JSONL
-"$GA" -m mock --api-config api.yaml --cache c mixed.jsonl >out 2>err
+"$GA" -m mock --api-config api.yaml --cache c --failed failed.jsonl \
+    mixed.jsonl >out 2>err
 check_eq "bad records: exit 65" 65 $?
 cat >err.want <<'ERR'
 gen-answer: mixed.jsonl:3: invalid JSON: '[' or '{' expected near 'not'
@@ -72,9 +73,20 @@ gen-answer: mixed.jsonl:5: 'question_id' is not a string or an integer
 gen-answer: mixed.jsonl:6: turns[0].content is not a string
 gen-answer: mixed.jsonl:8: not a question record (needs question_id and turns, or uid and prompt)
 gen-answer: mixed.jsonl:4: duplicate question_id 'q1'
-gen-answer: 4 requests (0 cache hits, 0 failed), prompt_tokens 319, completion_tokens 926
+gen-answer: no request sent: fix the input first
 ERR
 check_files "bad records: diagnostics" err.want err
+check_eq "bad records: no request sent" 0 "$(wc -l <"$MOCK_LOG")"
+check_eq "bad records: nothing written" "" "$(cat out)"
+check "bad records: no --failed file" test ! -e failed.jsonl
+
+# v2 questions and multi-turn questions are answered.
+grep -n '' mixed.jsonl | grep '^[127]:' | cut -d: -f2- >good.jsonl
+"$GA" -m mock --api-config api.yaml --cache c good.jsonl >out 2>err
+check_eq "good records: exit 0" 0 $?
+check_eq "good records: the summary only" \
+    "gen-answer: 4 requests (0 cache hits, 0 failed), prompt_tokens 319, completion_tokens 926" \
+    "$(cat err)"
 check_eq "answers in input order" "q1 q2 v2id" "$(ids out | tr '\n' ' ' | sed 's/ $//')"
 check "record shape" grep -q '^{"question_id": "q1", "answer_id": "[2-9A-HJ-NP-Za-km-z]\{22\}", "model_id": "mock", "choices": \[{"index": 0, "turns": \[{"content": "Mock answer from mock-model ([0-9a-f]\{8\})\.[^"]*"}\]}\], "tstamp": [0-9]*\.[0-9]*, "conv_metadata": {"token_len": [0-9]*, "header_count": {"h1": 0, "h2": [01], "h3": 0, "h4": 0, "h5": 0, "h6": 0}, "list_count": {"ordered": 0, "unordered": [03]}, "bold_count": {"\*\*": [01], "__": 0}}}$' out
 check "multi-turn: two turns, no conv_metadata" \
@@ -82,13 +94,13 @@ check "multi-turn: two turns, no conv_metadata" \
 check_eq "multi-turn: one request per turn" 4 "$(wc -l <"$MOCK_LOG")"
 
 # A re-run is answered from the cache, byte for byte, with no request.
-"$GA" -m mock --api-config api.yaml --cache c mixed.jsonl >out2 2>/dev/null
+"$GA" -m mock --api-config api.yaml --cache c good.jsonl >out2 2>/dev/null
 check_files "re-run from the cache: identical" out out2
 check_eq "re-run from the cache: no request" 4 "$(wc -l <"$MOCK_LOG")"
 "$GA" -q -m mock --api-config api.yaml --cache c mixed.jsonl >/dev/null 2>err
-check_eq "-q: only errors" 5 "$(wc -l <err)"
+check_eq "-q: only errors" 6 "$(wc -l <err)"
 "$GA" -m mock --api-config api.yaml --cache c --offline --ensure-ascii \
-    mixed.jsonl >out3 2>/dev/null
+    good.jsonl >out3 2>/dev/null
 check_eq "--ensure-ascii: ASCII only" "" "$(LC_ALL=C grep -n '[^ -~]' out3)"
 
 # Changing a sampling parameter changes the request, hence the answer id.

@@ -149,8 +149,12 @@ answer(struct opts *o)
 		rc = diag_worse(rc, answer_read_questions(a, o->n_files ?
 		    o->files[i] : "-"));
 	rc = diag_worse(rc, answer_prepare(a));
-	if (rc == EX_NOINPUT)
+	/* A bad input is fixed first: paying for part of it helps nobody. */
+	if (rc != 0) {
+		diag_error(PROG, NULL, 0, "no request sent: fix the input "
+		    "first");
 		goto out;
+	}
 	if (answer_single_turn(a) && (tok = load_tokenizer(o, &rc)) == NULL)
 		goto out;
 	diag_clear(&d);

@@ -5,11 +5,12 @@
 start_mock
 mock_api "$T/api.yaml"
 
-# Bad and unusable answers are reported and skipped; the rest is judged.
+# Bad and unusable answers are all reported before any request; then
+# nothing is sent or written (65).
 (cd "$D" && "$GJ" -c "$TOP/configs/ko.yaml" --judge mock-judge \
     --api-config "$T/api.yaml" --no-cache --questions questions.jsonl \
     --questions extra-questions.jsonl --baseline-answers baseline.jsonl \
-    answers-bad.jsonl) >"$T/out" 2>"$T/err"
+    --failed "$T/failed.jsonl" answers-bad.jsonl) >"$T/out" 2>"$T/err"
 check_eq "bad answers: exit 65" 65 $?
 cat >"$T/want" <<'W'
 gen-judgment: answers-bad.jsonl:4: invalid JSON: '[' or '{' expected near 'not'
@@ -19,12 +20,23 @@ gen-judgment: answers-bad.jsonl:8: warning: duplicate answer of model 'm3' for q
 gen-judgment: answers-bad.jsonl:2: no baseline answer for question q6 (model m3)
 gen-judgment: answers-bad.jsonl:3: question q9 is not in --questions (model m3)
 gen-judgment: skipped 2 answers without a question or baseline answer
-gen-judgment: 4 requests (0 cache hits, 0 failed), prompt_tokens 2570, completion_tokens 114
+gen-judgment: no request sent: fix the input first
 W
 check_files "bad answers: diagnostics" "$T/want" "$T/err"
-check_eq "bad answers: the good ones, in order" "q1 m3|q2 m3" \
+check_eq "bad answers: no request sent" 0 "$(log_lines "$MOCK_LOG")"
+check_eq "bad answers: nothing written" "" "$(cat "$T/out")"
+check "bad answers: no --failed file" test ! -e "$T/failed.jsonl"
+
+# The good answers alone are judged; the last duplicate wins.
+sed -n '1p; 7,8p' "$D/answers-bad.jsonl" >"$T/answers-good.jsonl"
+(cd "$D" && "$GJ" -c "$TOP/configs/ko.yaml" --judge mock-judge -q \
+    --api-config "$T/api.yaml" --no-cache --questions questions.jsonl \
+    --questions extra-questions.jsonl --baseline-answers baseline.jsonl \
+    "$T/answers-good.jsonl") >"$T/out" 2>"$T/err"
+check_eq "good answers: exit 0" 0 $?
+check_eq "good answers: in order" "q1 m3|q2 m3" \
     "$(cut -d'"' -f4,8 "$T/out" | tr '"\n' ' |' | sed 's/|$//')"
-check "bad answers: the last duplicate wins" grep -q 'Second try, which wins' "$T/out"
+check "good answers: the last duplicate wins" grep -q 'Second try, which wins' "$T/out"
 
 # A baseline file with another model's answers.
 judge --api-config "$T/api.yaml" --no-cache -q \

@@ -355,6 +355,13 @@ run(const struct opts *o, struct judge_config *jc)
 		rc = diag_print(PROG, &d);
 		goto out;
 	}
+	/* Every input is checked before the first request (65 or 78). */
+	if (r.rc != 0) {
+		diag_error(PROG, NULL, 0, "no request sent: fix the input "
+		    "first");
+		rc = r.rc;
+		goto out;
+	}
 	if (cli_open_failed(&r) != 0) {
 		rc = EX_CANTCREAT;
 		goto out;
