@@ -31,14 +31,6 @@ struct ctx {
 	struct diag *d;
 };
 
-const char *
-apiconfig_default_path(void)
-{
-	const char *p = getenv("JUDGEPIPE_API_CONFIG");
-
-	return p != NULL && p[0] != '\0' ? p : "config/api_config.yaml";
-}
-
 /* The line of node, or of the entry when the node has none (null, bools). */
 static long
 line_of(const struct ctx *x, const json_t *node)

@@ -68,13 +68,6 @@ extern const char *const apiconfig_keys[];
 extern const char *const apiconfig_endpoint_keys[];
 
 /*
- * The path to read when no --api-config is given: $JUDGEPIPE_API_CONFIG
- * when set and not empty, else "config/api_config.yaml".  Returns a static
- * or environment string (do not free).
- */
-const char *apiconfig_default_path(void);
-
-/*
  * Read entry `name` of the API config at path (YAML, SPEC 4.1) and validate
  * it; only that entry is looked at, so other entries may use settings
  * judgepipe does not support.  "${NAME}" keys are replaced by the

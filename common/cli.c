@@ -535,15 +535,55 @@ cli_llm_option(const struct cli *c, struct cli_llm_opts *o, int id)
 	return 0;
 }
 
+const char *
+cli_api_config(const char *prog, const char *given, struct diag *d)
+{
+	static const char *const layouts[] = {
+		"config/api_config.yaml",	/* arena-hard-auto's */
+		"configs/api.yaml",		/* this repository's */
+	};
+	const char *env = getenv("JUDGEPIPE_API_CONFIG");
+	struct buf tried;
+	size_t i;
+
+	if (given != NULL)
+		return given;
+	if (env != NULL && env[0] == '\0')
+		env = NULL;
+	if (env != NULL && access(env, F_OK) == 0)
+		return env;
+	buf_init(&tried);
+	if (env != NULL)
+		buf_printf(&tried, "'%s' ($JUDGEPIPE_API_CONFIG), ", env);
+	for (i = 0; i < sizeof(layouts) / sizeof(layouts[0]); i++) {
+		if (access(layouts[i], F_OK) == 0) {
+			if (env != NULL)
+				diag_warn(prog, NULL, 0, "no file '%s' "
+				    "($JUDGEPIPE_API_CONFIG): using '%s'", env,
+				    layouts[i]);
+			buf_release(&tried);
+			return layouts[i];
+		}
+		buf_printf(&tried, "'%s'%s", layouts[i],
+		    i + 1 < sizeof(layouts) / sizeof(layouts[0]) ? ", " : "");
+	}
+	diag_set(d, EX_NOINPUT, NULL, 0, "no API config: tried %s (give "
+	    "--api-config file or set JUDGEPIPE_API_CONFIG)", tried.p);
+	buf_release(&tried);
+	return NULL;
+}
+
 struct apiconfig_entry *
 cli_load_entry(const char *prog, const struct cli_llm_opts *o,
     const char *name, struct diag *d)
 {
 	struct apiconfig_entry *e;
+	const char *path;
 	size_t i;
 
-	e = apiconfig_load_entry(o->api_config != NULL ? o->api_config :
-	    apiconfig_default_path(), name, d);
+	if ((path = cli_api_config(prog, o->api_config, d)) == NULL)
+		return NULL;
+	e = apiconfig_load_entry(path, name, d);
 	for (i = 0; e != NULL && i < e->n_warnings; i++)
 		diag_warn(prog, e->warnings[i].file, e->warnings[i].line, "%s",
 		    e->warnings[i].msg);

@@ -251,7 +251,7 @@ int cli_choice(const char *choices, const char *arg);
 
 /* The options every LLM command takes (see cli_llm_option). */
 struct cli_llm_opts {
-	const char *api_config;		/* NULL: apiconfig_default_path() */
+	const char *api_config;		/* NULL: see cli_api_config */
 	const char *cache_dir;		/* NULL: cache_default_dir() */
 	const char *failed;		/* --failed file, or NULL */
 	struct shard shard;
@@ -268,6 +268,16 @@ struct cli_llm_opts {
  * --parallel is parsed by each command (the ranges differ).
  */
 int cli_llm_option(const struct cli *c, struct cli_llm_opts *o, int id);
+
+/*
+ * The API config a run reads: given (--api-config) when not NULL, else
+ * the first that exists of $JUDGEPIPE_API_CONFIG, config/api_config.yaml
+ * (arena-hard-auto's layout) and configs/api.yaml (a missing
+ * $JUDGEPIPE_API_CONFIG is warned about).  NULL with d set (EX_NOINPUT)
+ * listing what was tried.
+ */
+const char *cli_api_config(const char *prog, const char *given,
+    struct diag *d);
 
 /* Load API config entry name, printing its warnings; NULL with d set. */
 struct apiconfig_entry *cli_load_entry(const char *prog,

@@ -332,15 +332,14 @@ lint_published(const struct opts *o, const struct boardsrc *src,
 static int
 probe_all(const struct opts *o, struct lint_report *r)
 {
-	const char *path = o->api_config != NULL ? o->api_config :
-	    apiconfig_default_path();
 	struct config_doc *doc;
 	const json_t *root, *v;
-	const char *name;
+	const char *name, *path;
 	struct diag d;
 
 	diag_clear(&d);
-	if ((doc = config_load(path, &d)) == NULL)
+	if ((path = cli_api_config(PROG, o->api_config, &d)) == NULL ||
+	    (doc = config_load(path, &d)) == NULL)
 		return diag_print(PROG, &d);
 	root = config_root(doc);
 	if (!json_is_object(root)) {
