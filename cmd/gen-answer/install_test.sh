@@ -9,6 +9,9 @@ for c in gen-answer gen-judgment ensemble-judgment show-result mock-llm; do
 	check "$c installed and runs" "$T/inst/bin/$c" --version
 	check "$c(1) installed" test -s "$T/inst/share/man/man1/$c.1"
 done
+check "judgepipe-formats(5) installed" \
+    test -s "$T/inst/share/man/man5/judgepipe-formats.5"
+check "judgepipe(7) installed" test -s "$T/inst/share/man/man7/judgepipe.7"
 check "tokenizer data installed" test -s "$T/inst/share/judgepipe/cl100k_base.tiktoken"
 printf '%s\n' '{"question_id": "q", "model_id": "m", "choices": [{"index": 0, "turns": [{"content": "# Hi\n\nhello world"}]}]}' |
 	env -u JUDGEPIPE_TOKENIZER "$T/inst/bin/gen-answer" --annotate >"$T/a.jsonl"
