@@ -1,4 +1,4 @@
-/* answer.c: questions to answer records of one model (SPEC 5). */
+/* answer.c: questions to answer records of one model. */
 #include <math.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -188,7 +188,7 @@ answer_read_bench_config(struct answer_params *p, const char *path,
 }
 
 /*
- * --annotate (SPEC 5.5).
+ * --annotate.
  */
 
 int
@@ -545,7 +545,7 @@ start_question(struct answer *a, size_t qi)
 		s->state = SLOT_CANCELLED;
 }
 
-/* Build the answer record of a finished slot (SPEC 3.2, 5.3). */
+/* Build the answer record of a finished slot. */
 static int
 finish_record(struct answer *a, struct slot *s)
 {

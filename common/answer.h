@@ -1,4 +1,4 @@
-/* answer.h: answering questions with one model (SPEC 5). */
+/* answer.h: answering questions with one model. */
 #ifndef JUDGEPIPE_ANSWER_H
 #define JUDGEPIPE_ANSWER_H
 
@@ -80,7 +80,7 @@ int answer_read_bench_config(struct answer_params *p, const char *path,
     const struct answer_hooks *h);
 
 /*
- * Add the style features (SPEC 5.5) to each answer record of path ("-":
+ * Add the style features to each answer record of path ("-":
  * standard input) and emit it, until emit fails or *p->stop.  Returns the
  * worst status reported.
  */

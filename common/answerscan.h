@@ -13,7 +13,7 @@
  * duplicate keys, numbers), but only those members are decoded.
  */
 
-/* Style elements of conv_metadata (SPEC 10.4), in upstream's order. */
+/* Style elements of conv_metadata, in upstream's order. */
 enum answer_elem {
 	ANSWER_TOKENS,		/* token_len */
 	ANSWER_HEADERS,		/* header_count (sum of h1..h6) */

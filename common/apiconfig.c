@@ -77,7 +77,7 @@ get_string(struct ctx *x, const json_t *obj, const char *key,
 	return 0;
 }
 
-/* An optional number member (int or float, SPEC 4.1) >= min. */
+/* An optional number member (int or float) >= min. */
 static int
 get_number(struct ctx *x, const json_t *obj, const char *key, double min,
     int integral, double *out)

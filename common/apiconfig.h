@@ -1,4 +1,4 @@
-/* apiconfig.h: entries of arena-hard-auto's api_config.yaml (SPEC 4.2). */
+/* apiconfig.h: entries of arena-hard-auto's api_config.yaml. */
 #ifndef JUDGEPIPE_APICONFIG_H
 #define JUDGEPIPE_APICONFIG_H
 
@@ -31,8 +31,8 @@ struct apiconfig_warning {
 };
 
 /*
- * A validated entry; every string is owned by the entry.  Defaults of
- * SPEC 4.2 are applied: model_name = name, api_type openai, parallel 1,
+ * A validated entry; every string is owned by the entry.  Defaults are
+ * applied: model_name = name, api_type openai, parallel 1,
  * timeout_s 600, connect_timeout_s 10, max_retries 6, rpm/tpm 0 (no
  * limit), extra_body NULL, system_prompt NULL unless a string is given,
  * no price.  "price:" is a mapping {input, cached_input, output} of
@@ -68,7 +68,7 @@ extern const char *const apiconfig_keys[];
 extern const char *const apiconfig_endpoint_keys[];
 
 /*
- * Read entry `name` of the API config at path (YAML, SPEC 4.1) and validate
+ * Read entry `name` of the API config at path (YAML) and validate
  * it; only that entry is looked at, so other entries may use settings
  * judgepipe does not support.  "${NAME}" keys are replaced by the
  * environment value.  Returns a new entry (free it with

@@ -1,4 +1,4 @@
-/* apiconfig_test.c: reading entries of the API config (SPEC 4.2). */
+/* apiconfig_test.c: reading entries of the API config. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>

@@ -525,7 +525,7 @@ cmp_canon(const void *pa, const void *pb, void *ctx)
 	if (outcome_rank(x->outcome) != outcome_rank(y->outcome))
 		return outcome_rank(x->outcome) < outcome_rank(y->outcome) ?
 		    -1 : 1;
-	/* Beyond SPEC's key: anything else that could tell rows apart. */
+	/* Beyond the documented key: anything else that could tell rows apart. */
 	if (x->weight != y->weight)
 		return x->weight < y->weight ? -1 : 1;
 	if (x->vote != y->vote)

@@ -1,4 +1,4 @@
-/* battles.h: judgment and vote records to battle rows (SPEC 10.2). */
+/* battles.h: judgment and vote records to battle rows. */
 #ifndef JUDGEPIPE_BATTLES_H
 #define JUDGEPIPE_BATTLES_H
 

@@ -1,4 +1,4 @@
-/* battles_test.c: records to battle rows (SPEC 10.2) and canonical order. */
+/* battles_test.c: records to battle rows and canonical order. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -38,7 +38,7 @@ row(const struct battle_set *bs, size_t canon_i)
 	return &bs->rows[bs->canon[canon_i]];
 }
 
-/* The table of SPEC 10.2, both games, with W = 3. */
+/* The game-to-battle table, both games, with W = 3. */
 static void
 test_battles_label_table(void **state)
 {

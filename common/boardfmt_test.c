@@ -26,7 +26,7 @@ fill(struct lb_model *m, const char *name, double s, double lo, double hi,
 	m->n_battles = 7;
 }
 
-/* SPEC 10.8's examples, byte for byte. */
+/* Upstream's published lines, byte for byte. */
 static void
 test_boardfmt_all(void **state)
 {

@@ -1,4 +1,4 @@
-/* bt.h: Bradley-Terry fits, bootstrap percentiles and win rates (SPEC 10). */
+/* bt.h: Bradley-Terry fits, bootstrap percentiles and win rates. */
 #ifndef JUDGEPIPE_BT_H
 #define JUDGEPIPE_BT_H
 
@@ -31,7 +31,7 @@ struct bt_work *bt_work_new(int dim);
 void bt_work_free(struct bt_work *w);	/* NULL-safe */
 
 /*
- * Unpenalised Bradley-Terry MLE (SPEC 10.3) over p models with model base
+ * Unpenalised Bradley-Terry MLE over p models with model base
  * fixed at 0.  A model that beat (or tied) someone who beat ... the
  * baseline and was beaten by someone who lost ... to it is rated finite;
  * one only above the baseline in that "beats" order gets BT_POS_INF, one
@@ -47,7 +47,7 @@ int bt_fit_mle(int p, int base, const struct bt_pair *pairs, size_t npairs,
     double *beta, unsigned char *state, struct bt_work *w);
 
 /*
- * A design for the L2-penalised logistic fit of SPEC 10.4: every cell is a
+ * A design for the L2-penalised logistic fit of the control boards: every cell is a
  * distinct row x = (model part, z), the model part +ln 10 in column a and
  * -ln 10 in column b (only -ln 10 in b when a == b), then k style columns.
  * Cells must be grouped by (a, b): the cells of pair i are

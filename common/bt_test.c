@@ -106,7 +106,7 @@ test_bt_fit_mle_infinite_and_undefined(void **state)
 	bt_work_free(w);
 }
 
-/* The objective of SPEC 10.4, for finite differences. */
+/* The control boards' objective, for finite differences. */
 static double
 l2_objective(const struct bt_design *x, const double *n, const double *s,
     const double *w)

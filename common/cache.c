@@ -1,4 +1,4 @@
-/* cache.c: the append-only, zstd-framed response cache of SPEC 7. */
+/* cache.c: the append-only, zstd-framed response cache. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>

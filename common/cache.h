@@ -1,4 +1,4 @@
-/* cache.h: the content-addressed, append-only response cache (SPEC 7). */
+/* cache.h: the content-addressed, append-only response cache. */
 #ifndef JUDGEPIPE_CACHE_H
 #define JUDGEPIPE_CACHE_H
 
@@ -17,7 +17,7 @@
  * size and checksum flags set), so "zstd -dc" prints every value as JSONL:
  *
  *   single  u32le 0x184D2A5A | u32le 44 | "JPCACHE1" | key[32] | u32le L |
- *           L bytes: one frame holding the value and "\n"  (SPEC 7)
+ *           L bytes: one frame holding the value and "\n" 
  *   pack    u32le 0x184D2A5A | u32le 16 | "JPCACHP1" | u32le count |
  *           u32le L | L bytes: one frame holding count values, each a
  *           line ending in "\n" exactly as a single entry holds it
@@ -60,7 +60,7 @@ char *cache_default_dir(void);
 /*
  * Open (creating DIR/v1/ 0700 and DIR/v1/cache.zst 0600 unless read-only)
  * and scan the cache into an in-memory index.  Torn tails and corrupt
- * entries are skipped as SPEC 7 says.  Returns NULL and fills d
+ * entries are skipped.  Returns NULL and fills d
  * (EX_CANTCREAT when it cannot be created, EX_NOINPUT when it cannot be
  * read).  With CACHE_READONLY a missing directory or file is an empty
  * cache (a later miss looks again).  Every entry is decoded and checked
@@ -81,7 +81,7 @@ int cache_get(struct cache *c, const unsigned char key[HASH_LEN],
     json_t **value, struct diag *d);
 
 /*
- * Append value (the SPEC 7 value object, whose "key" member must be the hex
+ * Append value (a cache value object, whose "key" member must be the hex
  * of key) under an exclusive flock, with one write, first indexing what
  * others appended and cutting a torn tail.  The entry is indexed, so a
  * later get finds it; the latest entry for a key wins.  Returns 0 or -1

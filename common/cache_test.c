@@ -1,4 +1,4 @@
-/* cache_test.c: the SPEC 7 cache: format, recovery, concurrency, modes. */
+/* cache_test.c: the response cache: format, recovery, concurrency, modes. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -35,7 +35,7 @@ key_of(const char *tag, int i, unsigned char key[HASH_LEN])
 	hash_sha256(s, strlen(s), key);
 }
 
-/* A SPEC 7 value for (tag, i), with text that exercises the writer. */
+/* A cache value for (tag, i), with text that exercises the writer. */
 static json_t *
 value_of(const char *tag, int i)
 {
@@ -550,7 +550,7 @@ test_cache_shrunk_file_resets(void **state)
 	c = open_ok(f, 0, NULL);
 	for (i = 0; i < 5; i++)
 		put(c, "sh", i);
-	/* Not something SPEC 7 allows, but it must not confuse us. */
+	/* Not something the format allows, but it must not confuse us. */
 	file_truncate(f->path, 0);
 	assert_false(found(c, "sh", 99));
 	assert_int_equal(cache_count(c), 0);

@@ -8,7 +8,7 @@
 
 /*
  * A loaded YAML document: a jansson tree plus the source line of every node
- * (SPEC 4.1: plain scalars typed like PyYAML safe_load, quoted scalars are
+ * (plain scalars typed like PyYAML safe_load, quoted scalars are
  * strings, anchors/aliases and "<<" merge keys resolved).
  */
 struct config_doc;

@@ -1,4 +1,4 @@
-/* config_test.c: PyYAML-compatible typing of YAML scalars (SPEC 4.1). */
+/* config_test.c: PyYAML-compatible typing of YAML scalars. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>

@@ -49,7 +49,7 @@ void diag_error(const char *prog, const char *file, long line,
 void diag_set_quiet(int quiet);
 
 /*
- * Exit-status precedence of SPEC 2.3: 64, 78, 66, 69, 75, 65.  Returns
+ * Exit-status precedence (judgepipe(7)): 64, 78, 66, 69, 75, 65.  Returns
  * whichever of a and b wins (0 loses to everything).
  */
 int diag_worse(int a, int b);

@@ -1,4 +1,4 @@
-/* ensemble.c: combine several judges' judgments per answer (SPEC 9). */
+/* ensemble.c: combine several judges' judgments per answer. */
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>

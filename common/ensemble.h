@@ -1,4 +1,4 @@
-/* ensemble.h: judgments of several judges combined per answer (SPEC 9). */
+/* ensemble.h: judgments of several judges combined per answer. */
 #ifndef JUDGEPIPE_ENSEMBLE_H
 #define JUDGEPIPE_ENSEMBLE_H
 
@@ -38,7 +38,7 @@ struct ensemble *ensemble_new(const struct ensemble_opts *o);
 void ensemble_free(struct ensemble *e);		/* NULL-safe */
 
 /*
- * Add one judgment record (v0.1, v2 or ensemble shape, SPEC 3.3/3.4) read
+ * Add one judgment record (v0.1, v2 or ensemble shape) read
  * at file:line; rec is borrowed.  Returns 0 when it was stored, or ignored
  * with a warning (unlisted judge), and -1 for a data error (d filled with
  * EX_DATAERR at file:line; the record is skipped).  A later record of the
@@ -56,7 +56,7 @@ int ensemble_add(struct ensemble *e, const json_t *rec, const char *file,
 json_t *ensemble_result(struct ensemble *e, int *code);
 
 /*
- * The label of the integer rule of SPEC 9.2 for the sum s of k valid
+ * The label of the integer rule (the Korean fork's mean thresholds) for the sum s of k valid
  * values: "A=B", "A>B", "A>>B", "B>A", "B>>A", or NULL when k is 0 or
  * below min_judges.
  */

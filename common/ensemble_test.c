@@ -1,4 +1,4 @@
-/* ensemble_test.c: the mean-mode label rule and record handling (SPEC 9). */
+/* ensemble_test.c: the mean-mode label rule and record handling. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>

@@ -1,4 +1,4 @@
-/* judgeconfig.c: read and validate a judge config (SPEC 4.3). */
+/* judgeconfig.c: read and validate a judge config. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>

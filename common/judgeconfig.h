@@ -1,4 +1,4 @@
-/* judgeconfig.h: arena-hard-auto's config/judge_config.yaml (SPEC 4.3). */
+/* judgeconfig.h: arena-hard-auto's config/judge_config.yaml. */
 #ifndef JUDGEPIPE_JUDGECONFIG_H
 #define JUDGEPIPE_JUDGECONFIG_H
 
@@ -7,7 +7,7 @@
 #include "diag.h"
 #include "verdict.h"
 
-/* The message that asks a judge to finish (SPEC 8.3). */
+/* The message that asks a judge to finish. */
 #define JUDGECONFIG_CONTINUE \
 	"continue your judgment and finish by outputting a final verdict label"
 

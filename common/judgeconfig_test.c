@@ -13,7 +13,7 @@
 #include "judgeconfig.h"
 #include "jsonl.h"
 
-/* SPEC Appendix A and 4.3. */
+/* The SHA-256 of the shipped prompts (prompts/README.md). */
 #define SHA_EN	"03f68010febd7a6405102ef882b4dd5a9700c56b2e1ff286d3b38f5d3a929bbf"
 #define SHA_KO	"bb16c37061516e3d7940757ab0298c322c9f30a69be2c7c60f8a3c11835c3921"
 /* arena-hard-auto HEAD's creative_writing prompt (utils/judge_utils.py). */

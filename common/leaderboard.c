@@ -694,7 +694,7 @@ round_draws(const struct board *bd, enum lb_unit unit)
 
 /*
  * The Bradley-Terry MLE of a no-control board on the counts in sc.
- * unanchored: the reference's no-control bootstrap (SPEC 10.7).
+ * unanchored: the reference's no-control bootstrap.
  */
 static int
 fit_no_control(const struct board *bd, struct scratch *sc, double *elo,
@@ -987,7 +987,7 @@ fit_full_data(struct board *bd, const struct battle_set *bs,
 /*
  * The models of the board: full-data Elo, percentiles of the bootstrap
  * Elos (elo: rounds * nmodels), then win rates column by column against
- * the baseline's value in the same column (SPEC 10.6), in board order.
+ * the baseline's value in the same column, in board order.
  */
 static void
 summarise_models(const struct board *bd, const struct battle_set *bs,

@@ -26,7 +26,7 @@ struct lb_opts {
 	long num_rounds;
 	uint64_t seed;
 	enum lb_unit unit;
-	int reference_compat;	/* SPEC 10.7: replay the reference */
+	int reference_compat;	/* replay the reference */
 	int allow_missing_metadata;
 	int threads;		/* >= 1; results do not depend on it */
 	int weight;		/* for the JSON board record */

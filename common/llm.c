@@ -1,4 +1,4 @@
-/* llm.c: the LLM client of SPEC 6: one libcurl multi loop on one thread. */
+/* llm.c: the LLM client: one libcurl multi loop on one thread. */
 #include <ctype.h>
 #include <math.h>
 #include <stdint.h>
@@ -13,7 +13,7 @@
 #include "llm.h"
 
 #define MAX_RESPONSE	(64u << 20)	/* bytes; larger bodies fail */
-#define MAX_SERVER_DELAY_MS	300000.0	/* SPEC 6: longer fails */
+#define MAX_SERVER_DELAY_MS	300000.0	/* longer fails */
 #define POLL_MAX_MS	250		/* interrupt latency bound */
 
 /*
@@ -691,7 +691,7 @@ flight_remove(struct llm_client *c, struct job *j)
 }
 
 /*
- * Token buckets (SPEC 6 rate limits).
+ * Token buckets (rate limits).
  */
 
 static void

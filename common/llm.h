@@ -16,7 +16,7 @@
 #include "request.h"
 
 /*
- * Usage (SPEC 6):
+ * Usage:
  *
  *	c = llm_client_new(entry, &opts, &d);
  *	llm_submit(c, &call, NULL, &d);	(any number of times)
@@ -82,7 +82,7 @@ struct llm_usage {
  * keep).  On LLM_OK: text (text_len bytes, may contain NUL bytes, also
  * NUL-terminated), finish_reason (NULL when the API gave none), usage,
  * created (Unix time of the response; for a cache hit the stored time),
- * from_cache, and value, the SPEC 7 cache value object (borrowed).  On
+ * from_cache, and value, the cache value object (borrowed).  On
  * LLM_FAILED: error (a one-line reason without a key, e.g. "HTTP 429:
  * Rate limit reached" or "connection reset") and exit_code EX_UNAVAILABLE
  * (permanent: 4xx other than 408/409/429, unusable content, an --offline
@@ -98,7 +98,7 @@ struct llm_result {
 	struct llm_usage usage;
 	double created;
 	double latency_ms;		/* of the successful attempt */
-	unsigned char key[HASH_LEN];	/* the cache key (SPEC 7) */
+	unsigned char key[HASH_LEN];	/* the cache key */
 	char key_hex[2 * HASH_LEN + 1];
 	int from_cache;
 	int attempts;			/* HTTP attempts made (0 for a hit) */
@@ -115,7 +115,7 @@ typedef void llm_done_fn(struct llm_client *c, const struct llm_result *r,
  * One call.  messages (system first, if any; then user/assistant turns) are
  * copied by llm_submit; the caller may free them afterwards.  The request
  * body is {model, messages, temperature, max_tokens} plus the entry's
- * extra_body (SPEC 4.4).
+ * extra_body.
  */
 struct llm_call {
 	const struct request_message *messages;
@@ -126,7 +126,7 @@ struct llm_call {
 	void *user;
 };
 
-/* Counters of a client, for the summary line of SPEC 4.4. */
+/* Counters of a client, for the summary line at the end of a run. */
 struct llm_stats {
 	size_t submitted;		/* calls submitted */
 	size_t completed;		/* calls completed (ok + failed) */
@@ -184,7 +184,7 @@ long llm_parallel(const struct llm_client *c);
  */
 
 /*
- * The cache key of a call to entry e (SPEC 7): api_type, e->api_bases,
+ * The cache key of a call to entry e: api_type, e->api_bases,
  * model_name, params (temperature, max_tokens, extra_body) and messages.
  */
 void llm_call_key(const struct apiconfig_entry *e,
@@ -209,7 +209,7 @@ void llm_request_headers(const struct apiconfig_entry *e, size_t i,
     struct buf *headers);
 
 /*
- * Append the JSON request body for messages m[0..n) to body (SPEC 4.4):
+ * Append the JSON request body for messages m[0..n) to body:
  * openai {"model", "messages", "temperature", "max_tokens", extra_body...};
  * anthropic {"model", "max_tokens", "temperature", "system" (when
  * m[0] is a system message), "messages", extra_body...}.
@@ -219,7 +219,7 @@ void llm_request_body(const struct apiconfig_entry *e,
     long long max_tokens, struct buf *body);
 
 /*
- * The answer_id of SPEC 5.3 from the concatenated lower-case hex cache keys
+ * The answer_id of an answer record from the concatenated lower-case hex cache keys
  * of all turns (len bytes): the first 16 bytes of their SHA-256 as a
  * big-endian integer in shortuuid's base 57 alphabet, 22 digits padded
  * with '2'.  out receives 22 characters and a NUL.
@@ -239,7 +239,7 @@ struct llm_response {
 /*
  * Interpret an HTTP status and body of API type t.  Returns 0 with text,
  * finish_reason and usage filled for a usable 2xx response; -1 otherwise,
- * with error set and retryable per SPEC 6 (2xx with invalid JSON, 408, 409,
+ * with error set and retryable as the client needs (2xx with invalid JSON, 408, 409,
  * 429, 5xx: retryable; other 4xx and a 2xx without usable content: not).
  * Error bodies ({"error": {"message"...}}) are quoted in error.  The caller
  * applies x-should-retry.  Release out with llm_response_release.

@@ -289,7 +289,7 @@ model_value(const struct mockreply_model_value *v, size_t n,
 
 /*
  * The canonical params: every member but model and messages (and stream,
- * and for Anthropic system), temperature always a real as in SPEC 7.
+ * and for Anthropic system), temperature always a real as in the cache key.
  */
 static json_t *
 canon_params(const json_t *src, enum mockreply_api api)

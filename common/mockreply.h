@@ -1,4 +1,4 @@
-/* mockreply.h: mock-llm's decisions and replies (SPEC 11), without sockets. */
+/* mockreply.h: mock-llm's decisions and replies, without sockets. */
 #ifndef JUDGEPIPE_MOCKREPLY_H
 #define JUDGEPIPE_MOCKREPLY_H
 
@@ -21,7 +21,7 @@ enum mockreply_api {
 	MOCKREPLY_ANTHROPIC,
 };
 
-/* Fault kinds, in the order SPEC 11 tests them. */
+/* Fault kinds, in the order they are tested. */
 enum mockreply_fault {
 	MOCKREPLY_FAULT_NONE = -1,
 	MOCKREPLY_FAULT_429 = 0,
@@ -61,7 +61,7 @@ struct mockreply_model_value {
 	double value;
 };
 
-/* The reply settings; mockreply_config_init gives SPEC 11's defaults. */
+/* The reply settings; mockreply_config_init gives mock-llm's defaults. */
 struct mockreply_config {
 	unsigned long long seed;
 	enum mockreply_policy policy;
@@ -237,7 +237,7 @@ size_t mockreply_codepoints(const char *s, size_t n);
 void mockreply_error_body(enum mockreply_api api, int status,
     const char *message, struct buf *out);
 
-/* The continue message of SPEC 8.3. */
+/* The message that asks a judge to finish its verdict. */
 #define MOCKREPLY_CONTINUE \
 	"continue your judgment and finish by outputting a final verdict label"
 

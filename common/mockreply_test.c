@@ -1,4 +1,4 @@
-/* mockreply_test.c: mock-llm's pure reply logic (SPEC 11). */
+/* mockreply_test.c: mock-llm's pure reply logic. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>

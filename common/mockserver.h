@@ -1,4 +1,4 @@
-/* mockserver.h: mock-llm's loopback HTTP/1.1 server (SPEC 11). */
+/* mockserver.h: mock-llm's loopback HTTP/1.1 server. */
 #ifndef JUDGEPIPE_MOCKSERVER_H
 #define JUDGEPIPE_MOCKSERVER_H
 

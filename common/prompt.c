@@ -1,4 +1,4 @@
-/* prompt.c: "{name}" templates with "{{"/"}}" escapes (SPEC 4.3). */
+/* prompt.c: "{name}" templates with "{{"/"}}" escapes. */
 #include <stdlib.h>
 #include <string.h>
 

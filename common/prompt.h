@@ -1,4 +1,4 @@
-/* prompt.h: judge prompt templates, the str.format subset of SPEC 4.3. */
+/* prompt.h: judge prompt templates, a str.format subset. */
 #ifndef JUDGEPIPE_PROMPT_H
 #define JUDGEPIPE_PROMPT_H
 

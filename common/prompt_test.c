@@ -1,4 +1,4 @@
-/* prompt_test.c: the str.format subset of judge templates (SPEC 4.3). */
+/* prompt_test.c: the str.format subset of judge templates. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -38,7 +38,7 @@ test_prompt_format_names_and_escapes(void **state)
 	assert_int_equal(format("{{question_1}} }}{{ {answer_1}", &a, &out,
 	    &d), 0);
 	assert_string_equal(out.p, "{question_1} }{ a{1}");
-	/* A later value replaces an earlier one (SPEC 8.2). */
+	/* A later value replaces an earlier one. */
 	prompt_args_set(&a, "answer_1", "new", 3);
 	assert_int_equal(format("{answer_1}", &a, &out, &d), 0);
 	assert_string_equal(out.p, "new");
@@ -125,7 +125,7 @@ test_prompt_check_fields(void **state)
 static void
 test_prompt_format_judge_template(void **state)
 {
-	/* The v0.1 template of SPEC 4.3 with the arguments of game 1. */
+	/* The v0.1 template with the arguments of game 1. */
 	const char *tmpl = "<|User Prompt|>\n{question_1}\n\n"
 	    "<|The Start of Assistant A's Answer|>\n{answer_1}\n"
 	    "<|The End of Assistant A's Answer|>\n\n"

@@ -1,4 +1,4 @@
-/* request.h: an LLM request in canonical form, and its cache key (SPEC 7). */
+/* request.h: an LLM request in canonical form, and its cache key. */
 #ifndef JUDGEPIPE_REQUEST_H
 #define JUDGEPIPE_REQUEST_H
 

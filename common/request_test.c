@@ -1,4 +1,4 @@
-/* request_test.c: the canonical request serialisation of SPEC 7. */
+/* request_test.c: the canonical request serialisation (the cache key). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>

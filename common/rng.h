@@ -1,4 +1,4 @@
-/* rng.h: seeded random streams for the bootstrap (SPEC 10.7). */
+/* rng.h: seeded random streams for the bootstrap. */
 #ifndef JUDGEPIPE_RNG_H
 #define JUDGEPIPE_RNG_H
 

@@ -95,7 +95,7 @@ test_rng_xo_reference(void **state)
 	assert_true(rng_xo_next(&r) == 1215971899390074240ULL);
 }
 
-/* SPEC 10.7 seeding: splitmix64 from seed + golden * (2^32 b + r + 1). */
+/* Seeding: splitmix64 from seed + golden * (2^32 b + r + 1). */
 static void
 test_rng_xo_seed_splitmix(void **state)
 {

@@ -19,7 +19,7 @@ struct shard {
 int shard_parse(const char *text, struct shard *s, struct diag *d);
 
 /*
- * True when question id qid[0..len) belongs to shard s (SPEC 5.1): the
+ * True when question id qid[0..len) belongs to shard s: the
  * first 8 bytes of SHA-256(qid) as a big-endian integer are congruent to
  * K-1 mod N.  Always true when s is NULL or s->n is 0.
  */

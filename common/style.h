@@ -1,4 +1,4 @@
-/* style.h: style features of an answer (conv_metadata, SPEC 5.4 and 5.5). */
+/* style.h: style features of an answer (conv_metadata). */
 #ifndef JUDGEPIPE_STYLE_H
 #define JUDGEPIPE_STYLE_H
 
@@ -21,7 +21,7 @@ struct style_counts {
  * Count the markdown features of text[0..len) (UTF-8, may hold NUL bytes):
  * first code blocks are removed (every inner text of a "```...```" block
  * with no backtick inside is deleted wherever it occurs), then the patterns
- * of SPEC 5.4 are counted with Python re.findall semantics: "^" at the start
+ * of add_markdown_info.py are counted with Python re.findall semantics: "^" at the start
  * and after each "\n", Python's Unicode "\s", "\d" = category Nd.  Never
  * fails; needs no compiled state, so any thread may call it.
  */
@@ -46,7 +46,7 @@ int style_conv_metadata(const struct tok_encoder *e, const char *text,
 
 /*
  * Recompute answer's conv_metadata from choices[0].turns[0].content
- * (SPEC 5.5): an existing "conv_metadata" is replaced where it stands,
+ * (--annotate): an existing "conv_metadata" is replaced where it stands,
  * otherwise it becomes the last key; nothing else changes.  Returns 0, or
  * -1 with d set to EX_DATAERR (no file or line; the caller adds them) when
  * the content is missing or not a string.

@@ -272,7 +272,7 @@ test_style_annotate_errors(void **state)
 }
 
 /*
- * SPEC 12.2 over ../shared/data: style_annotate must reproduce every
+ * Over ../shared/data: style_annotate must reproduce every
  * stored conv_metadata of the 51 Korean and the two consistent Chinese
  * answer files (all keys of each record unchanged, byte for byte through
  * jsonw) except the one documented row, and the English turn-level

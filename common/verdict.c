@@ -1,4 +1,4 @@
-/* verdict.c: Python re.findall over a judge's text with PCRE2 (SPEC 8.3). */
+/* verdict.c: Python re.findall over a judge's text with PCRE2. */
 #define PCRE2_CODE_UNIT_WIDTH 8
 
 #include <stdlib.h>

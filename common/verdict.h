@@ -1,4 +1,4 @@
-/* verdict.h: a judge's text to its verdict label through PCRE2 (SPEC 8.3). */
+/* verdict.h: a judge's text to its verdict label through PCRE2. */
 #ifndef JUDGEPIPE_VERDICT_H
 #define JUDGEPIPE_VERDICT_H
 

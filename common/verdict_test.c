@@ -1,4 +1,4 @@
-/* verdict_test.c: the verdict regex as Python's re.findall (SPEC 8.3). */
+/* verdict_test.c: the verdict regex as Python's re.findall. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>

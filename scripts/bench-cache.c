@@ -5,7 +5,7 @@
  * usage: bench-cache fill dir n [short]
  *        bench-cache read dir n [sequential]
  *
- * fill appends n SPEC 7 values whose text is 1.5-3 KB of English-like judge
+ * fill appends n cache values whose text is 1.5-3 KB of English-like judge
  * prose (words from a fixed vocabulary, seeded, so runs are repeatable), or
  * with "short" a 100-300 byte judge reply (values of some 420 bytes), and
  * prints the insert rate, the raw value bytes and the file's bytes before

@@ -1,6 +1,6 @@
 /*
  * bench-tokenizer.c: tokenizer throughput over the Korean answers, and the
- * full conv_metadata check of SPEC 12.2 over the shared test data.
+ * full conv_metadata check over the shared test data.
  *
  * usage: bench-tokenizer [-q] datadir
  *
@@ -24,7 +24,7 @@
 #include "style.h"
 #include "tokenizer.h"
 
-/* The one stored value that a cl100k count does not reproduce (SPEC 12.1). */
+/* The one stored value that a cl100k count does not reproduce. */
 #define KNOWN_MODEL	"gemini-2.0-flash-thinking-exp-01-21"
 #define KNOWN_QID	"ff7fbdf87916427ab7aa27dc58a445ff"
 #define KNOWN_STORED	4877

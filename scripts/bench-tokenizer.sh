@@ -1,6 +1,6 @@
 #!/bin/bash
 # bench-tokenizer.sh: tokenizer MB/s over the Korean answers (release build,
-# goal >= 10 MB/s) and the full conv_metadata check of SPEC 12.2 over
+# goal >= 10 MB/s) and the full conv_metadata check over
 # ../shared/data (51 Korean, 2 Chinese, 3 English answer files).
 #
 # Builds build/rel/libjudgepipe.a and build/rel/bench/bench-tokenizer from

@@ -5,7 +5,7 @@
  *	cc -O2 -o simulate-battles scripts/simulate-battles.c -lm
  *	simulate-battles [-m models] [-q questions] [-s seed] [-t truth]
  *
- * Writes ensemble-shaped judgment records (SPEC 3.4) of models m00.. against
+ * Writes ensemble-shaped judgment records of models m00.. against
  * the baseline "base" to standard output and "model truth" lines (true win
  * rate in percent, as show-result's score estimates it) to the truth file.
  * A summary of the verdict shares goes to standard error.

@@ -1,4 +1,4 @@
-# truth_test.sh: ensemble-judgment's mean and pool modes against the SPEC 9.2
+# truth_test.sh: ensemble-judgment's mean and pool modes against the
 # truth table (every pair of the five labels, null, "A<B", missing records,
 # missing games, a v2 record, a duplicate, three judges).
 . "$(dirname "$0")/../../scripts/testlib.sh"

@@ -1,4 +1,4 @@
-# annotate_test.sh: --annotate reproduces the stored conv_metadata (SPEC 5.5).
+# annotate_test.sh: --annotate reproduces the stored conv_metadata.
 . "$(dirname "$0")/../../scripts/testlib.sh"
 . "$TOP/testdata/gen-answer/lib.sh"
 have_shared || { skip "no shared data"; done_testing; }
@@ -6,7 +6,7 @@ cd "$T" || exit 1
 
 # Korean answers carry conv_metadata as their last key and were written by
 # json.dumps(ensure_ascii=False): re-annotating must give the same bytes,
-# except for one row whose stored token_len is known to be off (SPEC 12.1).
+# except for one row whose stored token_len is known to be off.
 KNOWN=gemini-2.0-flash-thinking-exp-01-21
 n=0 bad=
 for f in "$SHARED"/ko-arena-hard-v0.1/model_answer/*.jsonl.zst; do
@@ -27,7 +27,7 @@ done
 check_eq "ko: 50 answer files reproduced byte for byte" "50" "$n$bad"
 
 # Chinese answers are ASCII-escaped; the Qwen file's metadata does not
-# describe its texts (SPEC 12.1), so it is left out.
+# describe its texts, so it is left out.
 for m in claude-3-7-sonnet-20250219 gpt-4o-2024-11-20; do
 	f=$SHARED/m-arena-hard-zh/model_answer/$m.jsonl.zst
 	"$GA" --annotate --ensure-ascii "$f" >out.jsonl 2>/dev/null

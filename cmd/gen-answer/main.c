@@ -1,4 +1,4 @@
-/* gen-answer: questions to answer records of one model (SPEC 5). */
+/* gen-answer: questions to answer records of one model. */
 #include <math.h>
 #include <signal.h>
 #include <stdio.h>

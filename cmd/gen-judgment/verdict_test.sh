@@ -1,4 +1,4 @@
-# verdict_test.sh: the verdict loop of SPEC 8.3 against mock-llm's
+# verdict_test.sh: the judge's attempts and verdicts against mock-llm's
 # noverdict and conflict faults.
 . "$(dirname "$0")/../../scripts/testlib.sh"
 . "$(dirname "$0")/lib.sh"

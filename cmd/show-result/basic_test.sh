@@ -18,7 +18,7 @@ check "--version" bash -c "'$SR' --version |
 check "--help lists every option" bash -c "'$SR' --help | grep -q '^      --weight n  '"
 # usage_test.sh checks the usage and the options against the manual.
 
-# Expected scores of a star, from the judgments alone (SPEC 10.3 closed
+# Expected scores of a star, from the judgments alone (the closed
 # form): p = (wins + ties/2) / battles, weights included.
 # Usage: closed W FIRST_ONLY < judgments -> "model p" lines.
 closed() {

@@ -1,5 +1,5 @@
 #!/bin/bash
-# errors_test.sh: show-result's diagnostics and exit statuses (SPEC 2.3):
+# errors_test.sh: show-result's diagnostics and exit statuses:
 # bad records, missing metadata, files that cannot be read or written,
 # usage errors; no partial output file is ever left.
 . "$(dirname "$0")/../../scripts/testlib.sh"

@@ -1,6 +1,6 @@
 #!/bin/bash
-# ko_test.sh: show-result against the Korean boards of ../shared/data
-# (SPEC 12.2): the published no-control board, expected/ko51 with the
+# ko_test.sh: show-result against the Korean boards of ../shared/data:
+# the published no-control board, expected/ko51 with the
 # reference's resampling, and --reference-compat to the digit.
 . "$(dirname "$0")/../../scripts/testlib.sh"
 

@@ -1,6 +1,6 @@
 #!/bin/bash
 # simulate_test.sh: coverage of the bootstrap intervals on simulated
-# leaderboards with known true win rates (SPEC 10.5, 12.2).  The generator,
+# leaderboards with known true win rates.  The generator,
 # scripts/simulate-battles.c, is compiled here: 20 models, 500 questions, a
 # question effect and a (model, question) effect shared by both games,
 # ties and strong verdicts in realistic shares.

@@ -1,4 +1,4 @@
-# compare.awk: compare two leaderboard CSVs (SPEC 10.8 columns) per model.
+# compare.awk: compare two leaderboard CSVs (the Korean fork's columns) per model.
 #
 #	awk -f compare.awk expected.csv actual.csv
 #
