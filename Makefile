@@ -15,6 +15,8 @@
 #   make demo            the main job without API keys (scripts/demo.sh)
 #   make eval BENCH=ko MODELS="a b" [API_CONFIG=...] [JOBS=4]
 #                        the incremental pipeline (scripts/eval.mk)
+#   make release BENCH=ko DATE=YYYYMMDD [RELEASES=leaderboard] [FORCE=1]
+#                        a dated release of the boards (scripts/release)
 #
 # Sources are discovered: common/*.c (minus *_test.c and *_fuzz.c) form
 # libjudgepipe, cmd/<name>/main.c becomes bin/<name>, common/<x>_test.c a
@@ -73,7 +75,7 @@ FUZZ_OBJ  := $(LIB_SRC:common/%.c=$(FUZZ)/common/%.o) $(FUZZ)/gen/assets.o
 FUZZ_BINS := $(FUZZ_SRC:common/%_fuzz.c=$(FUZZ)/bin/%_fuzz)
 
 .PHONY: all bins test check-deps asan fuzzers fuzz bench install clean demo \
-	eval
+	eval release
 # The first step installs what is missing; the sub-make then sees pkg-config.
 all:
 	@scripts/deps.sh build
@@ -159,6 +161,12 @@ bench: check-deps
 
 demo:
 	@scripts/demo.sh
+
+# make release BENCH=ko DATE=YYYYMMDD: leaderboard/<bench>_<date>/ (see
+# scripts/release for RELEASES, OUT, JUDGMENTS, ANSWERS, FORCE=1 ...).
+release: all
+	@scripts/deps.sh release
+	@scripts/release
 
 JOBS ?= 2
 eval: all

@@ -379,9 +379,10 @@ boarddiff_format_markdown(struct buf *out, const struct boarddiff *df)
 	else
 		buf_printf(out, "%zu models before, %zu now: %zu added, "
 		    "%zu removed, %zu changed (%zu moved in rank, %zu scored "
-		    "outside their old interval), %zu unchanged.\n",
+		    "outside %s old interval), %zu unchanged.\n",
 		    df->old->n, df->new->n, df->added, df->removed,
-		    df->changed, df->moved, df->beyond, df->unchanged);
+		    df->changed, df->moved, df->beyond,
+		    df->beyond == 1 ? "its" : "their", df->unchanged);
 	if (df->old != NULL && df->new != NULL) {
 		md_table(out, df, BOARDDIFF_ADDED);
 		md_table(out, df, BOARDDIFF_REMOVED);

@@ -238,10 +238,22 @@ lintpub_check_display(const struct boardcsv *b, struct lint_report *r)
 	check_duplicates(b, r);
 }
 
+/* Whether model m has answers (with or without metadata). */
+static int
+has_answers(const struct boardsrc *src, uint32_t m)
+{
+	return src->answer_set != NULL &&
+	    answerscan_has_model(src->answer_set, src->models.v[m]);
+}
+
 void
 lintpub_check_models(const struct boardcsv *b, const struct boardsrc *src,
     const char *judge, struct lint_report *r)
 {
+	/* A model without answers cannot be on a control board. */
+	int control = strcmp(b->board, "style_control") == 0 ||
+	    strcmp(b->board, "length_control") == 0 ||
+	    strcmp(b->board, "markdown_control") == 0;
 	uint32_t j = judge != NULL ? boardsrc_find(&src->judges, judge) :
 	    BOARDSRC_NONE;
 	uint8_t *judged = xcalloc(src->models.n + 1, 1);
@@ -265,7 +277,8 @@ lintpub_check_models(const struct boardcsv *b, const struct boardsrc *src,
 			    judge ? judge : "", judge ? "'" : "");
 	}
 	for (i = 0; i < src->models.n; i++)
-		if (judged[i] && !listed[i])
+		if (judged[i] && !listed[i] && !(control && !has_answers(src,
+		    (uint32_t)i)))
 			lint_add(r, LINT_MISSING, LINT_ERROR, "model",
 			    src->models.v[i], b->path, 0, "model '%s' has "
 			    "judgments%s%s%s but is not on board '%s'",

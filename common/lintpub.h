@@ -19,8 +19,9 @@ void lintpub_check_display(const struct boardcsv *b, struct lint_report *r);
 
 /*
  * Whether the board and the records agree on who is on it (missing): a
- * model judged by judge (the board's judge) that is absent from the board,
- * and a model on the board without such judgments.
+ * model judged by judge (the board's judge) that is absent from the board
+ * (from a control board only when it has answers: without, it cannot be
+ * there), and a model on the board without such judgments.
  */
 void lintpub_check_models(const struct boardcsv *b,
     const struct boardsrc *src, const char *judge, struct lint_report *r);

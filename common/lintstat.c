@@ -332,6 +332,38 @@ not_recomputed(struct lint_report *r, const struct boardcsv *b,
 	buf_release(&list);
 }
 
+/*
+ * Compute board b.  When answers lack the metadata a control board needs,
+ * the publisher either kept those models (then the board cannot be
+ * recomputed) or left them out, as show-result --allow-missing-metadata
+ * does: when no model of the published board lacks answers, so do we.
+ */
+static int
+compute(const struct battle_set *bs, const struct answer_set *ans, int b,
+    const struct lb_opts *o, const struct boardcsv *pub,
+    struct lb_result *res, struct diag *d)
+{
+	struct lb_opts lenient = *o;
+	int mc, i;
+
+	if (lb_compute(bs, ans, b, o, res, d) == 0)
+		return 0;
+	if (res->nerrs == 0 || pub == NULL || ans == NULL)
+		return -1;
+	mc = boardcsv_col(pub, "model");
+	for (i = 0; (size_t)i < pub->nrows; i++) {
+		const char *m = boardcsv_cell(pub, i, mc);
+
+		if (m != NULL && !answerscan_has_model(ans, m))
+			return -1;
+	}
+	lb_result_release(res);
+	memset(res, 0, sizeof(*res));
+	diag_clear(d);
+	lenient.allow_missing_metadata = 1;
+	return lb_compute(bs, ans, b, &lenient, res, d);
+}
+
 void
 lintstat_check(const struct boardsrc *src, const struct boardcsv *pubs,
     size_t n, const struct lintstat_opts *o, struct lint_report *r)
@@ -392,7 +424,8 @@ lintstat_check(const struct boardsrc *src, const struct boardcsv *pubs,
 				    "(--answers) to take the style metadata "
 				    "from", NULL);
 			stopped = o->lb.reference_compat;
-		} else if (lb_compute(bs, ans, b, &lo.lb, &res, &d) == -1) {
+		} else if (compute(bs, ans, b, &lo.lb, want[b], &res,
+		    &d) == -1) {
 			if (want[b] != NULL)
 				not_recomputed(r, want[b], res.nerrs > 0 ?
 				    "answer metadata it needs is missing" :

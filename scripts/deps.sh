@@ -1,6 +1,6 @@
 #!/bin/sh
 # deps.sh: install the Debian packages judgepipe needs, when they are missing.
-# Usage: scripts/deps.sh build|test|bench
+# Usage: scripts/deps.sh build|test|bench|release
 set -eu
 need="gcc make pkg-config libcurl4-openssl-dev libzstd-dev libjansson-dev
 libyaml-dev libssl-dev libpcre2-dev"
@@ -8,6 +8,7 @@ case "${1:-build}" in
 test) need="$need libcmocka-dev zstd parallel curl jq man-db bsdextrautils
 	clang libfuzzer-14-dev" ;;
 bench) need="$need zstd time bc curl" ;;
+release) need="$need jq zstd" ;;
 esac
 missing=
 for p in $need; do

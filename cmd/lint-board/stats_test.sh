@@ -90,6 +90,19 @@ printf '{"boards": 3}\n' >"$M/provenance.json"
 lint "${LINT_ARGS[@]}"
 check_eq "a provenance.json of another shape: exit 65" 65 "$LINT_RC"
 
+# Control boards made without a model that has no answers (show-result
+# --allow-missing-metadata) are recomputed the same way.
+fresh
+rm "$M/answers/m-weak.jsonl"
+"$BIN/show-result" -q --baseline claude-3.7-sonnet --control all \
+    --allow-missing-metadata --answers "$M/answers" --output-dir "$M" \
+    "$M"/ensemble/*.jsonl >/dev/null
+lint "${LINT_ARGS[@]}"
+check_eq "boards without the model that has no answers: recomputed, clean" \
+    "0 missing:model:m-weak" "$(count mismatched '.*' '.*') $(jq -r \
+    '"\(.smell):\(.entity)"' "$T/out" | sort -u | tr '\n' ' ' |
+    sed 's/ $//')"
+
 # The Korean fork's boards, from the data the project ships.
 if have_shared; then
 	K=$SHARED/ko-arena-hard-v0.1
