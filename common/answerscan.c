@@ -705,6 +705,11 @@ turn_elem(void *ctx, struct scan *s, size_t idx, int depth)
 	struct turn *t = ctx;
 	int rc;
 
+	/* FastChat's turns are plain strings. */
+	if (idx == 0 && t->level == 2 && s->p < s->end && *s->p == '"') {
+		t->has_text = 1;
+		return scan_string(s, &t->text);
+	}
 	if (idx != 0 || s->p >= s->end || *s->p != '{')
 		return skip_value(s, depth);
 	t->level++;
@@ -775,8 +780,9 @@ msg_elem(void *ctx, struct scan *s, size_t idx, int depth)
 
 struct top {
 	struct span qid, model_id, uid, model;
-	/* 0 absent, 1 a string, 2 another type */
+	/* 0 absent, 1 a string, 2 another type, 3 an integer (qid_num) */
 	int s_qid, s_model_id, s_uid, s_model;
+	char qid_num[32];
 	struct turn turn;
 	struct meta conv, meta2;
 	struct msgs msgs;
@@ -787,6 +793,18 @@ top_member(void *ctx, struct scan *s, const struct span *k, int depth)
 {
 	struct top *t = ctx;
 
+	if (key_is(k, "question_id") && s->p < s->end && (*s->p == '-' ||
+	    (*s->p >= '0' && *s->p <= '9'))) {
+		long long v;
+		int isint;
+
+		/* MT-Bench numbers its questions: keyed by decimal text. */
+		if (scan_number(s, &isint, &v) == -1)
+			return -1;
+		t->s_qid = isint ? 3 : 2;
+		snprintf(t->qid_num, sizeof(t->qid_num), "%lld", v);
+		return 0;
+	}
 	if (key_is(k, "question_id"))
 		return member_string(s, &t->qid, &t->s_qid, depth);
 	if (key_is(k, "model_id"))
@@ -842,10 +860,12 @@ scan_line(struct scan *s, struct answer_rec *r, int keep_text)
 		return fail(s, s->p, "trailing characters");
 	memset(r, 0, sizeof(*r));
 	if (t.s_qid != 0) {
-		if (need_string(s, t.s_qid, "question_id") == -1 ||
+		if ((t.s_qid != 3 && need_string(s, t.s_qid,
+		    "question_id") == -1) ||
 		    need_string(s, t.s_model_id, "model_id") == -1)
 			return -1;
-		r->question_id = decode(&t.qid, &n);
+		r->question_id = t.s_qid == 3 ? xstrdup(t.qid_num) :
+		    decode(&t.qid, &n);
 		r->model = decode(&t.model_id, &n);
 		m = &t.conv;
 		if (t.turn.has_tok) {

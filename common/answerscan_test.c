@@ -111,6 +111,27 @@ test_answerscan_v2_and_text(void **state)
 	answerscan_file_release(&f);
 }
 
+/* FastChat's answers: an integer id, turns as plain strings. */
+static void
+test_answerscan_fastchat(void **state)
+{
+	const char *in = "{\"question_id\": 81, \"answer_id\": \"a\", "
+	    "\"model_id\": \"gpt-4\", \"choices\": [{\"index\": 0, "
+	    "\"turns\": [\"first \\u00e9\", \"second\"]}], \"tstamp\": 1.5}\n"
+	    "{\"question_id\": 8.5, \"model_id\": \"m\", \"choices\": []}\n";
+	struct answer_file f;
+
+	scan(in, &f);
+	assert_int_equal(f.nrecs, 1);
+	assert_string_equal(f.recs[0].question_id, "81");
+	assert_string_equal(f.recs[0].model, "gpt-4");
+	assert_false(f.recs[0].has_token_len);
+	assert_string_equal(f.recs[0].text, "first \xc3\xa9");
+	assert_int_equal(f.nerrs, 1);
+	assert_int_equal(f.errs[0].line, 2);
+	answerscan_file_release(&f);
+}
+
 /* Every bad line is one error at its line; good lines survive. */
 static void
 test_answerscan_errors(void **state)
@@ -152,7 +173,7 @@ test_answerscan_errors(void **state)
 		{ "{\"question_id\": \"q\", \"model_id\": \"m\"", "expected" },
 		{ "[1, 2]", "not a JSON object" },
 		{ "{\"question_id\": \"q\"}", "missing field 'model_id'" },
-		{ "{\"question_id\": 7, \"model_id\": \"m\"}",
+		{ "{\"question_id\": 7.5, \"model_id\": \"m\"}",
 		    "field 'question_id' is not a string" },
 		{ "{\"model_id\": \"m\"}", "missing field 'question_id'" },
 		{ "{\"question_id\": \"q\", \"model_id\": \"m\", \"choices\": "
@@ -410,6 +431,7 @@ main(void)
 		cmocka_unit_test(test_answerscan_v01_conv_metadata),
 		cmocka_unit_test(test_answerscan_turn_token_len),
 		cmocka_unit_test(test_answerscan_v2_and_text),
+		cmocka_unit_test(test_answerscan_fastchat),
 		cmocka_unit_test(test_answerscan_errors),
 		cmocka_unit_test(test_answerscan_set_last_wins_and_avg),
 		cmocka_unit_test(test_answerscan_set_no_tokenizer),
