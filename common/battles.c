@@ -18,13 +18,16 @@ struct strtab {
 struct battle_priv {
 	struct strtab models, questions;
 	int weight, first_game_only;
-	char *opt_baseline, *opt_judge;
+	char *opt_baseline, *opt_judge, *opt_anchor;
 	char *v2base;
 	char *judge1, *judge2;
 	uint32_t judge2_file;
 	long judge2_line;
 	int any_nonpool;
 	int base_named;		/* a record names opt_baseline */
+	/* The first judgment against a baseline, and of a pair. */
+	uint32_t base_file, pair_file;
+	long base_line, pair_line;
 	size_t nrows_cap, nmetas_cap;
 };
 
@@ -118,6 +121,8 @@ battles_new(const struct battle_opts *o)
 		p->opt_baseline = xstrdup(o->baseline);
 	if (o->judge != NULL)
 		p->opt_judge = xstrdup(o->judge);
+	if (o->anchor != NULL)
+		p->opt_anchor = xstrdup(o->anchor);
 	return bs;
 }
 
@@ -140,6 +145,7 @@ battles_free(struct battle_set *bs)
 	free(p->questions.slots);
 	free(p->opt_baseline);
 	free(p->opt_judge);
+	free(p->opt_anchor);
 	free(p->v2base);
 	free(p->judge1);
 	free(p->judge2);
@@ -221,13 +227,22 @@ add_judgment(struct battle_set *bs, const json_t *rec, uint32_t file,
 {
 	struct battle_priv *p = bs->priv;
 	const char *fname = bs->files[file], *qid, *model, *judge, *base;
+	const char *model_a;
 	const char *labels[2] = { NULL, NULL };
+	char num[32];
 	const json_t *games = json_object_get(rec, "games");
 	size_t ngames, g, use;
 	uint32_t a, b, q;
 	int rc;
 
-	rc = get_string(rec, "question_id", &qid, 0, fname, line, d);
+	/* MT-Bench numbers its questions: an integer is its decimal text. */
+	if (json_is_integer(json_object_get(rec, "question_id"))) {
+		snprintf(num, sizeof(num), "%" JSON_INTEGER_FORMAT,
+		    json_integer_value(json_object_get(rec, "question_id")));
+		qid = num;
+		rc = 1;
+	} else
+		rc = get_string(rec, "question_id", &qid, 0, fname, line, d);
 	if (rc == 0)
 		rc = get_string(rec, "uid", &qid, 0, fname, line, d);
 	if (rc == -1)
@@ -241,7 +256,8 @@ add_judgment(struct battle_set *bs, const json_t *rec, uint32_t file,
 		return diag_set(d, EX_DATAERR, fname, line,
 		    "missing field 'model'");
 	if (get_string(rec, "judge", &judge, 0, fname, line, d) == -1 ||
-	    get_string(rec, "baseline", &base, 0, fname, line, d) == -1)
+	    get_string(rec, "baseline", &base, 0, fname, line, d) == -1 ||
+	    get_string(rec, "model_a", &model_a, 0, fname, line, d) == -1)
 		return -1;
 	if (!json_is_array(games))
 		return diag_set(d, EX_DATAERR, fname, line,
@@ -272,7 +288,7 @@ add_judgment(struct battle_set *bs, const json_t *rec, uint32_t file,
 			return 0;
 		}
 	}
-	if (base != NULL) {
+	if (base != NULL && model_a == NULL) {
 		const char *want = p->opt_baseline ? p->opt_baseline :
 		    p->v2base;
 
@@ -295,10 +311,20 @@ add_judgment(struct battle_set *bs, const json_t *rec, uint32_t file,
 	}
 	if (json_object_get(rec, "source_judge") == NULL)
 		p->any_nonpool = 1;
+	if (model_a != NULL && !bs->all_pairs) {
+		bs->all_pairs = 1;
+		p->pair_file = file;
+		p->pair_line = line;
+	} else if (model_a == NULL && p->base_line == 0) {
+		p->base_file = file;
+		p->base_line = line;
+	}
 	bs->njudgments++;
 	if (ngames > 2)
 		bs->extra_games += ngames - 2;
-	if (p->opt_baseline != NULL)
+	if (model_a != NULL)
+		a = intern_named(p, model_a);
+	else if (p->opt_baseline != NULL)
 		a = strtab_intern(&p->models, p->opt_baseline);
 	else if (p->v2base != NULL)
 		a = strtab_intern(&p->models, p->v2base);
@@ -546,6 +572,29 @@ cmp_canon(const void *pa, const void *pb, void *ctx)
 	return 0;
 }
 
+/* The model of the most battle rows (the first by name on a tie). */
+static const char *
+busiest(const struct battle_set *bs)
+{
+	const struct strtab *t = &bs->priv->models;
+	unsigned long long *n = xcalloc(t->n + 1, sizeof(*n));
+	const char *best = NULL;
+	size_t i, m, k = 0;
+
+	for (i = 0; i < bs->nrows; i++) {
+		n[bs->rows[i].a] += bs->rows[i].weight;
+		n[bs->rows[i].b] += bs->rows[i].weight;
+	}
+	for (m = 0; m < t->n; m++)
+		if (best == NULL || n[m] > n[k] || (n[m] == n[k] &&
+		    strcmp(t->names[m], best) < 0)) {
+			best = t->names[m];
+			k = m;
+		}
+	free(n);
+	return best;
+}
+
 int
 battles_finish(struct battle_set *bs, struct diag *d)
 {
@@ -554,7 +603,28 @@ battles_finish(struct battle_set *bs, struct diag *d)
 	uint32_t *mmap, *qmap, pend;
 	long id;
 	size_t i;
+	int named;
 
+	if (bs->all_pairs && p->base_line != 0)
+		return diag_set(d, EX_DATAERR, bs->files[p->pair_file],
+		    p->pair_line, "a pairwise-all judgment among judgments "
+		    "against a baseline (first at %s:%ld): mixed modes",
+		    bs->files[p->base_file], p->base_line);
+	if (p->opt_anchor != NULL && p->base_line != 0)
+		return diag_set(d, EX_USAGE, bs->files[p->base_file],
+		    p->base_line, "--anchor is for records without a baseline "
+		    "(pairwise-all judgments, votes): use --baseline");
+	if (p->opt_anchor != NULL && strcmp(p->opt_anchor, "mean") != 0)
+		base = p->opt_anchor;
+	else if (p->opt_anchor != NULL || (bs->all_pairs &&
+	    p->opt_baseline == NULL)) {
+		/* Fix the busiest model in the fits; the mean is shown. */
+		bs->anchor_mean = 1;
+		base = bs->nrows > 0 ? busiest(bs) : NULL;
+		if (base == NULL)
+			return diag_set(d, EX_DATAERR, NULL, 0,
+			    "no battle to rate");
+	}
 	if (base == NULL)
 		return diag_set(d, EX_USAGE, NULL, 0,
 		    "no baseline: use --baseline");
@@ -563,6 +633,9 @@ battles_finish(struct battle_set *bs, struct diag *d)
 		    p->judge2_line, "judge '%s' differs from judge '%s' of "
 		    "earlier records (select one with --judge)", p->judge2,
 		    p->judge1);
+	/* The anchor of pair records is named when some record names it. */
+	named = p->base_named || bs->anchor_mean ||
+	    (p->opt_anchor != NULL && strtab_find(&p->models, base) >= 0);
 	pend = strtab_intern(&p->models, base);
 	for (i = 0; i < bs->nrows; i++)
 		if (bs->rows[i].a == PENDING)
@@ -584,13 +657,14 @@ battles_finish(struct battle_set *bs, struct diag *d)
 	id = battles_model_id(bs, base);
 	bs->base = (uint32_t)id;
 	bs->baseline = bs->models[id];
-	bs->baseline_named = p->base_named;
+	bs->baseline_named = named;
 	for (i = 0; i < bs->nrows; i++)
 		if (bs->rows[i].a == bs->base || bs->rows[i].b == bs->base)
 			break;
 	if (i == bs->nrows)
-		return diag_set(d, EX_DATAERR, NULL, 0,
-		    "baseline '%s' has no battles", base);
+		return diag_set(d, EX_DATAERR, NULL, 0, "%s '%s' has no "
+		    "battles", p->opt_anchor != NULL ? "anchor" : "baseline",
+		    base);
 	bs->canon = xmalloc((bs->nrows ? bs->nrows : 1) * sizeof(*bs->canon));
 	for (i = 0; i < bs->nrows; i++)
 		bs->canon[i] = (uint32_t)i;

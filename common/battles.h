@@ -45,6 +45,13 @@ struct battle_opts {
 	int weight;		/* repetitions of a ">>" verdict */
 	int first_game_only;
 	const char *judge;	/* --judge, or NULL */
+	/*
+	 * --anchor: the model rated 1000 (50 %) when the records name no
+	 * baseline (pairwise-all judgments, votes), or "mean": the mean of
+	 * the models is; NULL: --baseline's model, else the mean for
+	 * pairwise-all judgments.
+	 */
+	const char *anchor;
 };
 
 struct battle_set {
@@ -65,6 +72,12 @@ struct battle_set {
 	 * a v2 "baseline"), not only --baseline: a typo names none.
 	 */
 	int baseline_named;
+	/*
+	 * No model is the anchor: the mean of the ratings is (pairwise-all
+	 * without --anchor); base is then only the model fixed in the fits.
+	 */
+	int anchor_mean;
+	int all_pairs;		/* judgments name both models of a pair */
 	char **files;		/* operand names by index */
 	size_t nfiles;
 	/* Counters for warnings. */
@@ -84,18 +97,20 @@ void battles_free(struct battle_set *bs);	/* NULL-safe */
 uint32_t battles_add_file(struct battle_set *bs, const char *name);
 
 /*
- * Add the battles of one record (a v0.1, ensemble or v2 judgment, or a
- * crowd vote) read at file:line.  Returns 0, or -1 with d set (EX_DATAERR)
- * for a bad record, which adds nothing.
+ * Add the battles of one record (a v0.1, ensemble or v2 judgment, a
+ * pairwise-all judgment with model_a and model_b, whose game 1 shows
+ * model_a as Assistant A, or a crowd vote) read at file:line.  Returns 0,
+ * or -1 with d set (EX_DATAERR) for a bad record, which adds nothing.
  */
 int battles_add(struct battle_set *bs, const json_t *rec, uint32_t file,
     long line, struct diag *d);
 
 /*
- * Resolve the baseline, number models and questions in sorted order and
- * sort the rows canonically.  Returns 0, or -1 with d set: EX_USAGE when no
- * baseline is known, EX_DATAERR when records of several judges are mixed
- * without --judge or the baseline has no battle.
+ * Resolve the baseline (or the anchor), number models and questions in
+ * sorted order and sort the rows canonically.  Returns 0, or -1 with d set:
+ * EX_USAGE when no baseline is known, EX_DATAERR when records of several
+ * judges, or pairwise-all and baseline judgments, are mixed, or the
+ * baseline has no battle.
  */
 int battles_finish(struct battle_set *bs, struct diag *d);
 

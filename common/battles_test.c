@@ -11,7 +11,7 @@
 static struct battle_set *
 new_set(const char *baseline, int weight, int first, const char *judge)
 {
-	struct battle_opts o = { baseline, weight, first, judge };
+	struct battle_opts o = { baseline, weight, first, judge, NULL };
 	struct battle_set *bs = battles_new(&o);
 
 	battles_add_file(bs, "in.jsonl");
@@ -170,7 +170,7 @@ test_battles_bad_records(void **state)
 	} bad[] = {
 		{ "{\"question_id\": \"q\", \"games\": []}",
 		    "missing field 'model'" },
-		{ "{\"question_id\": 5, \"model\": \"m\", \"games\": []}",
+		{ "{\"question_id\": 5.5, \"model\": \"m\", \"games\": []}",
 		    "field 'question_id' is not a string" },
 		{ "{\"model\": \"m\", \"games\": []}",
 		    "missing field 'question_id'" },
@@ -283,6 +283,78 @@ test_battles_v2_baseline(void **state)
 	battles_free(bs);
 }
 
+/* pairwise-all judgments: model_a is side a; no baseline, the mean. */
+static void
+test_battles_all_pairs(void **state)
+{
+	struct battle_set *bs = new_set(NULL, 3, 0, NULL);
+	struct battle_opts o = { NULL, 3, 0, NULL, "b" };
+	struct diag d;
+
+	/* Game 1: A = model_a; game 2 swapped. Integer ids are text. */
+	assert_int_equal(add(bs, "{\"question_id\": 81, \"model\": \"b\", "
+	    "\"model_a\": \"a\", \"model_b\": \"b\", \"judge\": \"j\", "
+	    "\"games\": [{\"score\": \"A>B\"}, {\"score\": \"A>>B\"}]}", 1,
+	    &d), 0);
+	assert_int_equal(add(bs, "{\"question_id\": 81, \"model\": \"c\", "
+	    "\"model_a\": \"b\", \"model_b\": \"c\", \"judge\": \"j\", "
+	    "\"games\": [{\"score\": \"B>A\"}, {\"score\": \"A=B\"}]}", 2,
+	    &d), 0);
+	assert_int_equal(battles_finish(bs, &d), 0);
+	assert_true(bs->all_pairs);
+	assert_true(bs->anchor_mean);
+	/* The busiest model is fixed in the fits: b. */
+	assert_string_equal(bs->baseline, "b");
+	assert_string_equal(bs->questions[0], "81");
+	assert_int_equal(bs->nrows, 4);
+	/* a/b: game 1 a wins; game 2 (A = b) b wins x 3. */
+	assert_string_equal(bs->models[row(bs, 0)->a], "a");
+	assert_int_equal(row(bs, 0)->outcome, BATTLE_A);
+	assert_int_equal(row(bs, 1)->outcome, BATTLE_B);
+	assert_int_equal(row(bs, 1)->weight, 3);
+	/* b/c: game 1 c wins; game 2 a tie. */
+	assert_int_equal(row(bs, 2)->outcome, BATTLE_B);
+	assert_int_equal(row(bs, 3)->outcome, BATTLE_TIE);
+	battles_free(bs);
+
+	/* --anchor MODEL: that model is the baseline. */
+	bs = battles_new(&o);
+	battles_add_file(bs, "in.jsonl");
+	add(bs, "{\"question_id\": \"q\", \"model\": \"c\", \"model_a\": "
+	    "\"a\", \"model_b\": \"c\", \"games\": [{\"score\": \"A>B\"}]}",
+	    1, &d);
+	add(bs, "{\"question_id\": \"q\", \"model\": \"c\", \"model_a\": "
+	    "\"b\", \"model_b\": \"c\", \"games\": [{\"score\": \"A>B\"}]}",
+	    2, &d);
+	assert_int_equal(battles_finish(bs, &d), 0);
+	assert_false(bs->anchor_mean);
+	assert_string_equal(bs->baseline, "b");
+	battles_free(bs);
+
+	/* Mixed with judgments against a baseline: an error. */
+	bs = new_set("base", 3, 0, NULL);
+	add(bs, "{\"question_id\": \"q\", \"model\": \"m\", \"games\": "
+	    "[{\"score\": \"A>B\"}]}", 1, &d);
+	add(bs, "{\"question_id\": \"q\", \"model\": \"c\", \"model_a\": "
+	    "\"a\", \"model_b\": \"c\", \"games\": [{\"score\": \"A>B\"}]}",
+	    2, &d);
+	assert_int_equal(battles_finish(bs, &d), -1);
+	assert_int_equal(d.code, EX_DATAERR);
+	assert_int_equal(d.line, 2);
+	assert_string_equal(d.msg, "a pairwise-all judgment among judgments "
+	    "against a baseline (first at in.jsonl:1): mixed modes");
+	battles_free(bs);
+	/* --anchor with judgments against a baseline: a usage error. */
+	o.baseline = "base";
+	bs = battles_new(&o);
+	battles_add_file(bs, "in.jsonl");
+	add(bs, "{\"question_id\": \"q\", \"model\": \"m\", \"games\": "
+	    "[{\"score\": \"A>B\"}]}", 1, &d);
+	assert_int_equal(battles_finish(bs, &d), -1);
+	assert_int_equal(d.code, EX_USAGE);
+	battles_free(bs);
+}
+
 /* Rows come out in the canonical order whatever the input order. */
 static void
 test_battles_canonical_order(void **state)
@@ -333,6 +405,7 @@ main(void)
 		cmocka_unit_test(test_battles_bad_records),
 		cmocka_unit_test(test_battles_judges),
 		cmocka_unit_test(test_battles_v2_baseline),
+		cmocka_unit_test(test_battles_all_pairs),
 		cmocka_unit_test(test_battles_canonical_order),
 	};
 

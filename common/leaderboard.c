@@ -50,6 +50,7 @@ struct board {
 	unsigned need_meta;	/* metadata mask the board needs */
 	int nmodels;
 	int baseline;		/* local id of the baseline */
+	int anchor_mean;	/* the ratings' mean is the anchor, not it */
 	int gpt4;		/* local id of gpt-4-0314, or -1 */
 	uint32_t *global_id;	/* local -> global model id */
 	int *local_id;		/* global -> local, or -1 */
@@ -801,6 +802,26 @@ fit_control(const struct board *bd, struct scratch *sc, double *elo,
 }
 
 /*
+ * Without a baseline (pairwise-all), shift the finite ratings so that
+ * their mean is the anchor (1000, or 1114 on a control board): a model's
+ * win rate is then its chance against an average model of this board.
+ */
+static void
+center(const struct board *bd, double *elo)
+{
+	double anchor = bd->nfeatures == 0 ? 1000 : 1114, sum = 0;
+	int m, n = 0;
+
+	for (m = 0; m < bd->nmodels; m++)
+		if (isfinite(elo[m])) {
+			sum += elo[m];
+			n++;
+		}
+	for (m = 0; n > 0 && m < bd->nmodels; m++)
+		elo[m] += anchor - sum / n;
+}
+
+/*
  * Fit the counts in sc; elo[0..nmodels-1] gets the ratings (NaN:
  * undefined), coef (when not NULL) the style coefficients.  Returns 0, -1
  * when the baseline is absent, -2 when the solver failed (then every
@@ -811,7 +832,7 @@ fit_counts(const struct board *bd, struct scratch *sc, double *elo,
     int unanchored, double *coef)
 {
 	size_t c;
-	int m;
+	int m, st;
 
 	memset(sc->present, 0, (size_t)bd->nmodels);
 	for (c = 0; c < bd->ncells; c++)
@@ -823,8 +844,12 @@ fit_counts(const struct board *bd, struct scratch *sc, double *elo,
 	if (!sc->present[bd->baseline])
 		return -1;
 	if (bd->nfeatures == 0)
-		return fit_no_control(bd, sc, elo, unanchored);
-	return fit_control(bd, sc, elo, coef);
+		st = fit_no_control(bd, sc, elo, unanchored);
+	else
+		st = fit_control(bd, sc, elo, coef);
+	if (st == 0 && bd->anchor_mean)
+		center(bd, elo);
+	return st;
 }
 
 /* The bootstrap of one board, shared by its threads. */
@@ -1000,6 +1025,9 @@ summarise_models(const struct board *bd, const struct battle_set *bs,
 	long r;
 	int m;
 
+	/* Mean-anchored: every round's mean is the anchor itself. */
+	if (bd->anchor_mean)
+		bq025 = bq975 = res->anchor;
 	res->models = xcalloc((size_t)bd->nmodels + 1, sizeof(*res->models));
 	for (m = 0; m < bd->nmodels; m++) {
 		struct lb_model *lm;
@@ -1020,7 +1048,7 @@ summarise_models(const struct board *bd, const struct battle_set *bs,
 		lm->avg_tokens = ans != NULL &&
 		    answerscan_has_model(ans, lm->name) ?
 		    answerscan_avg_tokens(ans, lm->name, NULL) : -1;
-		if (m == bd->baseline) {
+		if (m == bd->baseline && !bd->anchor_mean) {
 			bq025 = lm->elo_q025;
 			bq975 = lm->elo_q975;
 		}
@@ -1029,7 +1057,7 @@ summarise_models(const struct board *bd, const struct battle_set *bs,
 	for (i = 0; i < out; i++) {
 		struct lb_model *lm = &res->models[i];
 
-		if (strcmp(lm->name, bs->baseline) == 0) {
+		if (!bd->anchor_mean && strcmp(lm->name, bs->baseline) == 0) {
 			lm->score = lm->q025 = lm->q975 = 50.0;
 			continue;
 		}
@@ -1056,6 +1084,7 @@ lb_compute(const struct battle_set *bs, const struct answer_set *ans,
 
 	memset(&bd, 0, sizeof(bd));
 	bd.id = board;
+	bd.anchor_mean = bs->anchor_mean;
 	res->board = board;
 	res->anchor = board == LB_NO_CONTROL ? 1000 : 1114;
 	if (board_build(&bd, bs, ans, o, res, d) == -1)

@@ -20,7 +20,7 @@ static const char *labels[] = { "A>>B", "A>B", "A=B", "B>A", "B>>A" };
 static struct battle_set *
 star(int nmodels, int nq, int self)
 {
-	struct battle_opts o = { "base", 3, 0, NULL };
+	struct battle_opts o = { "base", 3, 0, NULL, NULL };
 	struct battle_set *bs = battles_new(&o);
 	struct diag d;
 	int m, q;
@@ -282,6 +282,76 @@ test_lb_missing_metadata(void **state)
 	battles_free(bs);
 }
 
+/* Two models, a beats b three times in four: a pair set. */
+static struct battle_set *
+pairs(const char *anchor)
+{
+	struct battle_opts o = { NULL, 3, 0, NULL, anchor };
+	struct battle_set *bs = battles_new(&o);
+	static const char *const g[4][2] = {
+		{ "A>B", "B>A" }, { "A>B", "B>A" }, { "A>B", "B>A" },
+		{ "B>A", "A>B" },
+	};
+	struct diag d;
+	int q;
+
+	battles_add_file(bs, "pairs.jsonl");
+	for (q = 0; q < 4; q++) {
+		char rec[256];
+		json_t *v;
+
+		snprintf(rec, sizeof(rec), "{\"question_id\": \"q%d\", "
+		    "\"model\": \"b\", \"model_a\": \"a\", \"model_b\": "
+		    "\"b\", \"games\": [{\"score\": \"%s\"}, {\"score\": "
+		    "\"%s\"}]}", q, g[q][0], g[q][1]);
+		v = json_loads(rec, 0, NULL);
+		assert_int_equal(battles_add(bs, v, 0, q + 1, &d), 0);
+		json_decref(v);
+	}
+	assert_int_equal(battles_finish(bs, &d), 0);
+	return bs;
+}
+
+/*
+ * Without a baseline the ratings' mean is 1000: a's win rate is its
+ * chance against that mean; with --anchor a, a is 50.
+ */
+static void
+test_lb_all_pairs_anchor(void **state)
+{
+	struct battle_set *bs = pairs(NULL);
+	struct lb_opts o = opts(200, 1);
+	struct lb_result res;
+	struct diag d;
+	double half = 200 * log10(3);	/* Elo: P(a beats b) = 3/4 */
+
+	memset(&res, 0, sizeof(res));
+	assert_int_equal(lb_compute(bs, NULL, LB_NO_CONTROL, &o, &res, &d),
+	    0);
+	assert_int_equal(res.nmodels, 2);
+	assert_string_equal(res.models[0].name, "a");
+	assert_true(fabs(res.models[0].elo - (1000 + half)) < 1e-6);
+	assert_true(fabs(res.models[1].elo - (1000 - half)) < 1e-6);
+	assert_true(fabs(res.models[0].score - round(10000 / (1 +
+	    pow(3, -0.5))) / 100) < 1e-9);
+	assert_true(fabs(res.models[0].score + res.models[1].score - 100) <
+	    0.011);
+	assert_true(res.models[0].q025 <= res.models[0].score &&
+	    res.models[0].score <= res.models[0].q975);
+	lb_result_release(&res);
+	battles_free(bs);
+
+	bs = pairs("a");
+	memset(&res, 0, sizeof(res));
+	assert_int_equal(lb_compute(bs, NULL, LB_NO_CONTROL, &o, &res, &d),
+	    0);
+	assert_true(find(&res, "a")->score == 50);
+	assert_true(find(&res, "a")->elo == 1000);
+	assert_true(find(&res, "b")->score == 25);
+	lb_result_release(&res);
+	battles_free(bs);
+}
+
 int
 main(void)
 {
@@ -290,6 +360,7 @@ main(void)
 		cmocka_unit_test(test_lb_threads_and_units_deterministic),
 		cmocka_unit_test(test_lb_control_boards),
 		cmocka_unit_test(test_lb_missing_metadata),
+		cmocka_unit_test(test_lb_all_pairs_anchor),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
