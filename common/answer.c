@@ -53,6 +53,7 @@ struct slot {
 	const json_t *turns;		/* array of {"content"} (borrowed) */
 	json_t *v2turns;		/* owned turns for a v2 question */
 	int fastchat;			/* turns are plain strings */
+	double temperature;		/* of every turn */
 	size_t n_turns;
 	size_t turn;			/* turns answered so far */
 	char **replies;
@@ -141,6 +142,33 @@ stopped(const struct answer_params *p)
  * Settings.
  */
 
+/* temperature_config: {category: temperature}, FastChat's per category. */
+static int
+read_temperatures(struct answer_params *p, const struct config_doc *doc,
+    const json_t *map, const char *path, const struct answer_hooks *h)
+{
+	const char *k;
+	const json_t *t;
+
+	if (!json_is_object(map))
+		return note(h, EX_CONFIG, path, config_line(doc, map),
+		    "'temperature_config' must be a mapping of categories to "
+		    "temperatures");
+	json_object_foreach((json_t *)map, k, t) {
+		if (!json_is_number(t) || json_number_value(t) < 0)
+			return note(h, EX_CONFIG, path, config_line(doc, t),
+			    "'temperature_config.%s' must be a number >= 0",
+			    k);
+		p->cat_names = xrealloc(p->cat_names, (p->n_cats + 1) *
+		    sizeof(*p->cat_names));
+		p->cat_temps = xrealloc(p->cat_temps, (p->n_cats + 1) *
+		    sizeof(*p->cat_temps));
+		p->cat_names[p->n_cats] = xstrdup(k);
+		p->cat_temps[p->n_cats++] = json_number_value(t);
+	}
+	return 0;
+}
+
 int
 answer_read_bench_config(struct answer_params *p, const char *path,
     const struct answer_hooks *h)
@@ -183,8 +211,43 @@ answer_read_bench_config(struct answer_params *p, const char *path,
 	    !(json_is_number(v) && json_number_value(v) == 1))
 		rc = note(h, EX_CONFIG, path, config_line(doc, v),
 		    "'num_choices': only 1 choice is supported");
+	v = json_object_get(root, "temperature_config");
+	if (v != NULL && !json_is_null(v))
+		rc = diag_worse(rc, read_temperatures(p, doc, v, path, h));
 	config_free(doc);
 	return rc;
+}
+
+void
+answer_params_release(struct answer_params *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->n_cats; i++)
+		free(p->cat_names[i]);
+	free(p->cat_names);
+	free(p->cat_temps);
+	p->cat_names = NULL;
+	p->cat_temps = NULL;
+	p->n_cats = 0;
+}
+
+double
+answer_temperature(const struct answer_params *p, const json_t *rec)
+{
+	const json_t *v;
+	size_t i;
+
+	if (p->have_temperature)
+		return p->temperature;
+	v = json_object_get(rec, "required_temperature");
+	if (json_is_number(v) && json_number_value(v) >= 0)
+		return json_number_value(v);
+	v = json_object_get(rec, "category");
+	for (i = 0; json_is_string(v) && i < p->n_cats; i++)
+		if (strcmp(p->cat_names[i], json_string_value(v)) == 0)
+			return p->cat_temps[i];
+	return p->temperature;
 }
 
 /*
@@ -494,7 +557,7 @@ submit_turn(struct answer *a, struct slot *s)
 	memset(&call, 0, sizeof(call));
 	call.messages = m;
 	call.n_messages = n;
-	call.temperature = a->p->temperature;
+	call.temperature = s->temperature;
 	call.max_tokens = a->p->max_tokens;
 	call.done = on_done;
 	call.user = s;
@@ -537,6 +600,7 @@ start_question(struct answer *a, size_t qi)
 	}
 	s->turns = turns;
 	s->n_turns = json_array_size(turns);
+	s->temperature = answer_temperature(a->p, s->rec);
 	s->fastchat = json_is_string(json_array_get(turns, 0));
 	s->replies = xcalloc(s->n_turns, sizeof(*s->replies));
 	s->reply_lens = xcalloc(s->n_turns, sizeof(*s->reply_lens));

@@ -36,6 +36,13 @@ struct answer_params {
 	int have_num_choices;
 	const struct shard *shard;	/* NULL: every question */
 	int flags;			/* jsonw flags of the records */
+	/*
+	 * FastChat's temperature_config (bench config): the temperature of
+	 * each question category; answer_params_release frees them.
+	 */
+	char **cat_names;
+	double *cat_temps;
+	size_t n_cats;
 	/* Read only: nothing new starts once *stop is non-zero. */
 	const volatile sig_atomic_t *stop;
 };
@@ -71,13 +78,24 @@ struct answer_hooks {
 };
 
 /*
- * Read temperature, max_tokens and num_choices of the YAML file path into
- * p, except what p already has from an option.  Every bad value is
+ * Read temperature, max_tokens, num_choices and temperature_config (a
+ * mapping of question categories to temperatures) of the YAML file path
+ * into p, except what p already has from an option.  Every bad value is
  * reported through h->note; returns the worst status (0 or EX_CONFIG, or
  * that of an unreadable file).
  */
 int answer_read_bench_config(struct answer_params *p, const char *path,
     const struct answer_hooks *h);
+
+/* Free what answer_read_bench_config added to p. */
+void answer_params_release(struct answer_params *p);
+
+/*
+ * The temperature of question rec, as FastChat chooses it: an option's
+ * (its --force-temperature), else the question's required_temperature,
+ * else its category's in temperature_config, else p->temperature.
+ */
+double answer_temperature(const struct answer_params *p, const json_t *rec);
 
 /*
  * Add the style features to each answer record of path ("-":

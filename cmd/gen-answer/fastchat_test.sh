@@ -32,4 +32,25 @@ check_eq "turn 2 answers differ from turn 1" 3 \
 "$GA" -m mock --api-config api.yaml --cache c q.jsonl >out2 2>/dev/null
 check_files "re-run from the cache: identical" out out2
 check_eq "re-run: no request" 6 "$(wc -l <"$MOCK_LOG")"
+
+# FastChat's temperature per category: writing 0.7, math 0.0.
+grep -E '"question_id": (81|111),' "$TOP/data/mt-bench/question.jsonl" >wm.jsonl
+"$GA" -q -m mock --api-config api.yaml --cache c --bench-config \
+    "$TOP/configs/mt-bench-answer.yaml" wm.jsonl >cat.out
+# (The config's max_tokens is 1024.)
+"$GA" -q -m mock --api-config api.yaml --cache c --temperature 0.7 \
+    --max-tokens 1024 wm.jsonl >t07.out
+"$GA" -q -m mock --api-config api.yaml --cache c --temperature 0 \
+    --max-tokens 1024 wm.jsonl >t0.out
+check_eq "temperature_config: writing at 0.7" "$(sed -n 1p t07.out |
+    jq -r .answer_id)" "$(sed -n 1p cat.out | jq -r .answer_id)"
+check_eq "temperature_config: math at 0.0" "$(sed -n 2p t0.out |
+    jq -r .answer_id)" "$(sed -n 2p cat.out | jq -r .answer_id)"
+# --temperature overrides it, as FastChat's --force-temperature.
+"$GA" -q -m mock --api-config api.yaml --cache c --bench-config \
+    "$TOP/configs/mt-bench-answer.yaml" --temperature 0 wm.jsonl >force.out
+check_files "--temperature overrides temperature_config" t0.out force.out
+printf 'temperature_config: {math: hot}\n' >badcat.yaml
+check_exit "temperature_config: a bad value is 78" 78 "$GA" -m mock \
+    --api-config api.yaml --bench-config badcat.yaml wm.jsonl 2>/dev/null
 done_testing

@@ -139,6 +139,7 @@ answer(struct opts *o)
 		return diag_print(PROG, &d);
 	if (o->bench_config != NULL && (rc = answer_read_bench_config(&o->ap,
 	    o->bench_config, &h)) != 0) {
+		answer_params_release(&o->ap);
 		apiconfig_entry_free(e);
 		return rc;
 	}
@@ -195,6 +196,7 @@ answer(struct opts *o)
 		    st.completion_tokens);
 out:
 	answer_free(a);
+	answer_params_release(&o->ap);
 	llm_client_free(r.llm);
 	cache_close(cache);
 	rc = diag_worse(rc, cli_close_failed(&r, 0));
