@@ -1,6 +1,7 @@
 /* answerscan_fuzz.c: libFuzzer target for the answer metadata scanner. */
 #include <stdint.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "answerscan.h"
@@ -60,11 +61,20 @@ compare(const uint8_t *data, size_t size, const struct answer_file *f)
 		obj = jsonl_parse(r, line, len, lineno, &d);
 		if (rec != NULL) {
 			const char *q, *m;
+			char num[32];
 
 			if (obj == NULL)
 				abort();
 			q = member(obj, "question_id");
 			m = member(obj, "model_id");
+			/* MT-Bench's integer ids read as decimal text. */
+			if (json_is_integer(json_object_get(obj,
+			    "question_id"))) {
+				snprintf(num, sizeof(num), "%" JSON_INTEGER_FORMAT,
+				    json_integer_value(json_object_get(obj,
+				    "question_id")));
+				q = num;
+			}
 			if (q == NULL) {
 				q = member(obj, "uid");
 				m = member(obj, "model");

@@ -118,6 +118,7 @@ seeds() {	# target dir
 		    testdata/gen-judgment/answers.jsonl \
 		    testdata/gen-judgment/baseline.jsonl \
 		    testdata/show-result/answers/*.jsonl "$f" \
+		    data/mt-bench/reference_answer/gpt-4.jsonl \
 		    "$shared"/arena-hard-v2.0/model_answer/*.jsonl.zst
 		;;
 	apiconfig)
@@ -125,7 +126,8 @@ seeds() {	# target dir
 		    testdata/gen-answer/api_config_upstream.yaml "$dir/"
 		;;
 	judgeconfig)
-		cp configs/en.yaml configs/ko.yaml configs/zh.yaml "$dir/"
+		cp configs/en.yaml configs/ko.yaml configs/zh.yaml \
+		    configs/v2.yaml configs/mt-bench.yaml "$dir/"
 		f=$shared/arena-hard-v2.0/arena-hard-v2.0.yaml
 		[ -f "$f" ] && cp "$f" "$dir/"
 		;;
