@@ -224,8 +224,20 @@ jsonl_parse(const struct jsonl_reader *r, const char *line, size_t len,
     long lineno, struct diag *d)
 {
 	json_error_t err;
+	const char *nul;
 	json_t *v;
 
+	/*
+	 * JSON has no NUL byte outside strings (inside, it is a control
+	 * character), but jansson skips one that follows a number or a
+	 * literal: {"a": 0<NUL>} loads.  Refuse them all, as Python does.
+	 */
+	nul = memchr(line, '\0', len);
+	if (nul != NULL) {
+		diag_set(d, EX_DATAERR, r->name, lineno, "invalid JSON: NUL "
+		    "byte at column %zu", (size_t)(nul - line) + 1);
+		return NULL;
+	}
 	v = json_loadb(line, len, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL,
 	    &err);
 	if (v == NULL) {

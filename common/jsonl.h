@@ -37,7 +37,7 @@ int jsonl_next(struct jsonl_reader *r, const char **line, size_t *len,
 
 /*
  * Parse one record as a JSON object (strict: UTF-8, no duplicate keys, no
- * NaN, int64 range; "\u0000" allowed).  Returns a new reference or NULL with
+ * NaN, int64 range, no raw NUL byte; "\u0000" allowed).  Returns a new reference or NULL with
  * d set to EX_DATAERR at file:lineno.
  */
 json_t *jsonl_parse(const struct jsonl_reader *r, const char *line,

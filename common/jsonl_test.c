@@ -67,6 +67,29 @@ test_jsonl_parse_rejects(void **state)
 	expect_bad("{\"a\": 1} x", "trailing");
 }
 
+/* Found by answerscan_fuzz: jansson skipped a NUL after a number. */
+static void
+test_jsonl_parse_rejects_nul(void **state)
+{
+	static const char rec[] = "{\"a\": 0\0, \"b\": true\0}\n"
+	    "{\"a\": \"\\u0000\"}\n";
+	struct diag d;
+	struct jsonl_reader *r = jsonl_open_mem("f.jsonl", rec,
+	    sizeof(rec) - 1, &d);
+	json_t *v;
+	long no;
+
+	diag_clear(&d);
+	assert_int_equal(jsonl_read(r, &v, &no, &d), -1);
+	assert_int_equal(d.code, EX_DATAERR);
+	assert_int_equal(d.line, 1);
+	assert_string_equal(d.msg, "invalid JSON: NUL byte at column 8");
+	assert_int_equal(jsonl_read(r, &v, &no, &d), 1);
+	assert_int_equal(json_string_length(json_object_get(v, "a")), 1);
+	json_decref(v);
+	jsonl_free(r);
+}
+
 static void
 test_jsonl_zstd_magic(void **state)
 {
@@ -91,6 +114,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_jsonl_next_splits_on_lf_only),
 		cmocka_unit_test(test_jsonl_parse_rejects),
+		cmocka_unit_test(test_jsonl_parse_rejects_nul),
 		cmocka_unit_test(test_jsonl_zstd_magic),
 	};
 
