@@ -134,6 +134,9 @@ struct cache {
 	struct timespec synced;	/* CLOCK_MONOTONIC of the last fdatasync */
 	int dirty;		/* written since then */
 	int swept;		/* stale temporary files removed once */
+	char *claims;		/* DIR/v1/cache.claims */
+	int cfd;		/* O_RDWR on it, -1 until the first claim */
+	int no_claims;		/* claims failed once: do without them */
 };
 
 static void remove_stale_tmp(struct cache *);
@@ -575,7 +578,10 @@ entry_has_key(struct cache *c, uint64_t pos, const unsigned char *key)
 	    m->line[n - 1] - 1, k) == 0 && memcmp(k, key, HASH_LEN) == 0;
 }
 
-/* Index key at pos; a later entry for the same key replaces the earlier. */
+/*
+ * Index key at pos unless it is indexed already: the first entry for a key
+ * wins, as a put of a key the file holds keeps the earlier value.
+ */
 static void
 index_put(struct cache *c, const unsigned char *key, uint64_t pos)
 {
@@ -585,13 +591,10 @@ index_put(struct cache *c, const unsigned char *key, uint64_t pos)
 	if ((c->count + 1) * 4 > c->cap * 3)
 		index_grow(c);
 	mask = c->cap - 1;
-	for (i = fp & mask; c->slot[i].pos != 0; i = (i + 1) & mask) {
+	for (i = fp & mask; c->slot[i].pos != 0; i = (i + 1) & mask)
 		if (c->slot[i].fp == fp &&
-		    entry_has_key(c, c->slot[i].pos, key)) {
-			c->slot[i].pos = pos;
+		    entry_has_key(c, c->slot[i].pos, key))
 			return;
-		}
-	}
 	c->slot[i].fp = fp;
 	c->slot[i].pos = pos;
 	c->count++;
@@ -1068,19 +1071,35 @@ catch_up_locked(struct cache *c, off_t *size, struct diag *d)
 }
 
 /*
- * Append the entry in c->wbuf.  The caller holds the exclusive lock, so no
- * other writer is half-way through an entry: anything after the last valid
- * entry is a torn tail left by a crash, and can be cut once the entries
- * others appended are indexed.
+ * Append the entry in c->wbuf, unless the file holds a value for key
+ * already: then return 0 and that value in *stored (if not NULL).  The
+ * caller holds the exclusive lock, so no other writer is half-way through
+ * an entry: anything after the last valid entry is a torn tail left by a
+ * crash, and can be cut once the entries others appended are indexed.
+ * Returns 1 when appended, 0 when kept, -1 on error.
  */
 static int
-append_locked(struct cache *c, const unsigned char *key, struct diag *d)
+append_locked(struct cache *c, const unsigned char *key, json_t **stored,
+    struct diag *d)
 {
+	json_t *v = NULL;
 	ssize_t n;
 	off_t end, size;
+	int r;
 
 	if (catch_up_locked(c, &size, d) == -1)
 		return -1;
+	/* First writer wins: everyone sharing the cache emits one value. */
+	r = lookup(c, key, &v, d);
+	if (r == -1)
+		return -1;
+	if (r == 1) {
+		if (stored != NULL)
+			*stored = v;
+		else
+			json_decref(v);
+		return 0;
+	}
 	if (size > c->good && ftruncate(c->wfd, c->good) == -1)
 		return diag_set(d, EX_IOERR, NULL, 0,
 		    "cannot truncate torn tail of '%s': %s", c->path,
@@ -1113,12 +1132,12 @@ append_locked(struct cache *c, const unsigned char *key, struct diag *d)
 		c->singles++;
 		c->good = end;
 	}
-	return 0;
+	return 1;
 }
 
 int
 cache_put(struct cache *c, const unsigned char key[HASH_LEN],
-    const json_t *value, struct diag *d)
+    const json_t *value, json_t **stored, struct diag *d)
 {
 	char hex[2 * HASH_LEN + 1];
 	unsigned char *h;
@@ -1127,6 +1146,8 @@ cache_put(struct cache *c, const unsigned char key[HASH_LEN],
 	struct timespec now;
 	int r;
 
+	if (stored != NULL)
+		*stored = NULL;
 	if (c->flags & CACHE_READONLY)
 		return diag_set(d, EX_SOFTWARE, NULL, 0,
 		    "cache '%s' is open read-only", c->path);
@@ -1162,16 +1183,78 @@ cache_put(struct cache *c, const unsigned char key[HASH_LEN],
 
 	if (lock_current(c, LOCK_EX, d) == -1)
 		return -1;
-	r = append_locked(c, key, d);
+	r = append_locked(c, key, stored, d);
 	flock(c->wfd, LOCK_UN);
-	if (r == -1)
-		return -1;
+	if (r <= 0)
+		return r;
 
 	/* NEEDSWORK: a burst that then goes quiet waits for close. */
 	mono_now(&now);
-	if (now.tv_sec - c->synced.tv_sec >= SYNC_EVERY)
-		return cache_sync(c, d);
-	return 0;
+	if (now.tv_sec - c->synced.tv_sec >= SYNC_EVERY &&
+	    cache_sync(c, d) == -1)
+		return -1;
+	return 1;
+}
+
+/* ---- claims -------------------------------------------------------- */
+
+/*
+ * A claim is an OFD write lock on one byte of DIR/v1/cache.claims, an
+ * empty file, at an offset taken from the key: the kernel drops it when
+ * its holder unlocks, closes the cache or dies (kill -9 too), so a claim
+ * never outlives its owner and no pid can be stale or reused.  Two keys
+ * share a byte once in 2^62: one then waits for the other's answer, sees
+ * it is not its own, and claims again.
+ */
+static off_t
+claim_offset(const unsigned char *key)
+{
+	return (off_t)(hash_u64be(key) >> 2) + 1;
+}
+
+static int
+claim_lock(struct cache *c, const unsigned char *key, short type)
+{
+	struct flock fl;
+	int r;
+
+	memset(&fl, 0, sizeof(fl));
+	fl.l_type = type;
+	fl.l_whence = SEEK_SET;
+	fl.l_start = claim_offset(key);
+	fl.l_len = 1;
+	do
+		r = fcntl(c->cfd, F_OFD_SETLK, &fl);
+	while (r == -1 && errno == EINTR);
+	return r;
+}
+
+int
+cache_claim(struct cache *c, const unsigned char key[HASH_LEN])
+{
+	if ((c->flags & CACHE_READONLY) || c->no_claims)
+		return 1;
+	if (c->cfd == -1) {
+		c->cfd = open(c->claims, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+		if (c->cfd == -1) {
+			c->no_claims = 1;
+			return 1;
+		}
+	}
+	if (claim_lock(c, key, F_WRLCK) == 0)
+		return 1;
+	if (errno == EAGAIN || errno == EACCES)
+		return 0;
+	/* No record locks here (ENOLCK, an odd file system): do without. */
+	c->no_claims = 1;
+	return 1;
+}
+
+void
+cache_release(struct cache *c, const unsigned char key[HASH_LEN])
+{
+	if (c != NULL && c->cfd != -1)
+		claim_lock(c, key, F_UNLCK);
 }
 
 int
@@ -1571,7 +1654,7 @@ cache_open(const char *dir, int flags, char **warning, struct diag *d)
 	buf_init(&w);
 	c = xcalloc(1, sizeof(*c));
 	c->flags = flags;
-	c->rfd = c->wfd = -1;
+	c->rfd = c->wfd = c->cfd = -1;
 	buf_init(&c->rbuf);
 	buf_init(&c->vbuf);
 	buf_init(&c->wbuf);
@@ -1588,6 +1671,8 @@ cache_open(const char *dir, int flags, char **warning, struct diag *d)
 	c->dir = buf_detach(&w, NULL);
 	buf_printf(&w, "%s/cache.zst", c->dir);
 	c->path = buf_detach(&w, NULL);
+	buf_printf(&w, "%s/cache.claims", c->dir);
+	c->claims = buf_detach(&w, NULL);
 
 	if (!(flags & CACHE_READONLY) && mkdirs(c->dir, 0700) == -1) {
 		diag_set(d, EX_CANTCREAT, NULL, 0,
@@ -1632,6 +1717,8 @@ cache_close(struct cache *c)
 		close(c->wfd);
 	if (c->rfd != -1)
 		close(c->rfd);
+	if (c->cfd != -1)
+		close(c->cfd);	/* releases every claim still held */
 	ZSTD_freeCCtx(c->cctx);
 	ZSTD_freeDCtx(c->dctx);
 	buf_release(&c->rbuf);
@@ -1646,6 +1733,7 @@ cache_close(struct cache *c)
 	free(c->slot);
 	free(c->dir);
 	free(c->path);
+	free(c->claims);
 	free(c);
 }
 

@@ -31,7 +31,8 @@
  * lines is skipped as a whole, like a corrupt single entry; a value in it
  * with no valid "key" is skipped alone.  A short, foreign or overlong
  * header of either kind is a torn tail.  With several entries for a key,
- * the last in the file wins.
+ * the first in the file wins (puts keep the first value, so only caches
+ * written before they did can hold more than one).
  *
  * Compaction writes DIR/v1/cache.zst.tmp.PID, syncs it and renames it over
  * cache.zst while holding the exclusive flock on the old file, so a crash
@@ -81,15 +82,40 @@ int cache_get(struct cache *c, const unsigned char key[HASH_LEN],
     json_t **value, struct diag *d);
 
 /*
- * Append value (a cache value object, whose "key" member must be the hex
- * of key) under an exclusive flock, with one write, first indexing what
- * others appended and cutting a torn tail.  The entry is indexed, so a
- * later get finds it; the latest entry for a key wins.  Returns 0 or -1
- * (d set: EX_IOERR, or EX_SOFTWARE for a read-only cache or a value whose
- * "key" does not match).  value is borrowed.
+ * Store value (a cache value object, whose "key" member must be the hex
+ * of key) unless the cache holds a value for key already: the first writer
+ * of a key wins, so every process sharing the cache emits the same value.
+ * Under an exclusive flock it first indexes what others appended and cuts
+ * a torn tail, then appends with one write; the entry is indexed, so a
+ * later get finds it.  Returns 1 when value was stored; 0 when an earlier
+ * value is kept, with a new reference to it in *stored (when stored is
+ * not NULL; the caller should use it instead of its own); -1 with d set
+ * (EX_IOERR, or EX_SOFTWARE for a read-only cache or a value whose "key"
+ * does not match).  *stored is NULL unless 0 is returned.  value is
+ * borrowed.
  */
 int cache_put(struct cache *c, const unsigned char key[HASH_LEN],
-    const json_t *value, struct diag *d);
+    const json_t *value, json_t **stored, struct diag *d);
+
+/*
+ * Claims let processes sharing a cache pay for each call once.  Before
+ * sending a request for key (after a miss), a process claims it; a second
+ * process that finds the claim held waits, looking the key up now and
+ * then (cache_get rescans what was appended), and claims it when the
+ * holder lets go: after its put (then the get finds the value), after it
+ * gave up, or when it died.  After winning a claim, look the key up once
+ * more: the holder may have stored the value just before letting go.
+ *
+ * cache_claim returns 1 when the caller holds the claim now (also when
+ * claims cannot be used: a read-only cache, a file system without record
+ * locks), 0 when another open cache (another process) holds it.  The
+ * claim is an OFD lock on a byte of DIR/v1/cache.claims, so the kernel
+ * releases it when its owner releases it, closes the cache or dies.
+ * cache_release gives a claim up (NULL-safe; a key not claimed is fine).
+ * Claims never fail a run: they only save requests.
+ */
+int cache_claim(struct cache *c, const unsigned char key[HASH_LEN]);
+void cache_release(struct cache *c, const unsigned char key[HASH_LEN]);
 
 /*
  * fdatasync now if anything was written since the last one.  cache_put

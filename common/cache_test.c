@@ -73,7 +73,7 @@ put(struct cache *c, const char *tag, int i)
 
 	key_of(tag, i, key);
 	diag_clear(&d);
-	assert_int_equal(cache_put(c, key, v, &d), 0);
+	assert_int_equal(cache_put(c, key, v, NULL, &d), 1);
 	json_decref(v);
 }
 
@@ -223,38 +223,48 @@ test_cache_put_get_roundtrip(void **state)
 	assert_true(found(c, "rt", 19));
 	key_of("rt", 99, key);
 	v = value_of("rt", 99);
-	assert_int_equal(cache_put(c, key, v, NULL), -1);
+	assert_int_equal(cache_put(c, key, v, NULL, NULL), -1);
 	json_decref(v);
 	cache_close(c);
 	assert_int_equal(file_size(f->path) > 0, 1);
 }
 
 static void
-test_cache_duplicate_key_latest_wins(void **state)
+test_cache_duplicate_key_first_wins(void **state)
 {
 	struct fixture *f = *state;
 	unsigned char key[HASH_LEN];
-	struct cache *c;
-	json_t *v, *got;
+	struct cache *c, *other;
+	json_t *v, *first, *got, *stored;
 	int pass;
 
 	key_of("dup", 1, key);
+	first = value_of("dup", 1);
 	v = value_of("dup", 1);
-	c = open_ok(f, 0, NULL);
-	put(c, "dup", 1);
 	json_object_set_new(v, "text", json_string("second"));
-	assert_int_equal(cache_put(c, key, v, NULL), 0);
+	c = open_ok(f, 0, NULL);
+	other = open_ok(f, 0, NULL);	/* as another process would */
+	put(c, "dup", 1);
+	/* Both the writer and another process get the first value back. */
+	assert_int_equal(cache_put(c, key, v, &stored, NULL), 0);
+	assert_true(json_equal(stored, first));
+	json_decref(stored);
+	assert_int_equal(cache_put(other, key, v, &stored, NULL), 0);
+	assert_true(json_equal(stored, first));
+	json_decref(stored);
+	cache_close(other);
+	assert_int_equal(cache_put(c, key, v, NULL, NULL), 0);
 	for (pass = 0; pass < 2; pass++) {
 		assert_int_equal(cache_count(c), 1);
 		assert_int_equal(cache_get(c, key, &got, NULL), 1);
-		assert_string_equal(json_string_value(json_object_get(got,
-		    "text")), "second");
+		assert_true(json_equal(got, first));
 		json_decref(got);
 		cache_close(c);
 		c = open_ok(f, 0, NULL);
 	}
 	cache_close(c);
 	json_decref(v);
+	json_decref(first);
 }
 
 static void
@@ -269,7 +279,7 @@ test_cache_put_rejects_wrong_key(void **state)
 	key_of("wk", 2, key);
 	c = open_ok(f, 0, NULL);
 	diag_clear(&d);
-	assert_int_equal(cache_put(c, key, v, &d), -1);
+	assert_int_equal(cache_put(c, key, v, NULL, &d), -1);
 	assert_int_equal(d.code, EX_SOFTWARE);
 	assert_int_equal(cache_count(c), 0);
 	assert_int_equal(file_size(f->path), 0);
@@ -581,7 +591,7 @@ writer(struct fixture *f, const char *tag, int go)
 		json_t *v = value_of(tag, i);
 
 		key_of(tag, i, key);
-		if (cache_put(c, key, v, &d) != 0)
+		if (cache_put(c, key, v, NULL, &d) != 1)
 			bad++;
 		json_decref(v);
 	}
@@ -773,7 +783,7 @@ jput(struct cache *c, const char *tag, int i, int rev)
 
 	key_of(tag, i, key);
 	diag_clear(&d);
-	if (cache_put(c, key, v, &d) != 0)
+	if (cache_put(c, key, v, NULL, &d) != 1)
 		fail_msg("cache_put: %s", d.msg);
 	buf_init(&line);
 	jsonw_dump(&line, v, 0);
@@ -921,8 +931,38 @@ test_cache_compact_roundtrip(void **state)
 	buf_release(&want);
 }
 
+/*
+ * Append to the fixture's file an entry for (tag, i, rev) written by a
+ * cache of its own: a duplicate that puts, which keep the first value,
+ * no longer write, but that older caches may hold.
+ */
 static void
-test_cache_compact_duplicates_latest(void **state)
+append_duplicate(struct fixture *f, const char *tag, int i, int rev)
+{
+	struct fixture g;
+	struct cache *c;
+	struct buf b;
+	int fd;
+
+	assert_true(strlen(f->dir) + 4 < sizeof(g.dir));
+	memcpy(g.dir, f->dir, strlen(f->dir));
+	memcpy(g.dir + strlen(f->dir), "-dup", 5);
+	snprintf(g.path, sizeof(g.path), "%s/v1/cache.zst", g.dir);
+	unlink(g.path);
+	c = open_ok(&g, 0, NULL);
+	jput(c, tag, i, rev);
+	cache_close(c);
+	buf_init(&b);
+	slurp(g.path, &b);
+	fd = open(f->path, O_WRONLY | O_APPEND);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, b.p, b.len), (ssize_t)b.len);
+	close(fd);
+	buf_release(&b);
+}
+
+static void
+test_cache_compact_duplicates_first(void **state)
 {
 	struct fixture *f = *state;
 	struct cache *c;
@@ -934,33 +974,35 @@ test_cache_compact_duplicates_latest(void **state)
 	c = open_ok(f, 0, NULL);
 	for (i = 0; i < 300; i++)
 		jput(c, "dk", i, 0);
-	jput(c, "dk", 5, 1);		/* replaces a single entry */
+	append_duplicate(f, "dk", 5, 1);	/* a later single entry */
 	diag_clear(&d);
 	assert_int_equal(cache_compact(c, 1, &d), 0);
 	assert_int_equal(cache_count(c), 300);
 	file_kinds(f->path, &singles, &packs, &end);
 	assert_int_equal(singles, 0);
 	assert_int_equal(packs, 1);
-	assert_true(jfound(c, "dk", 5, 1));
-	jput(c, "dk", 7, 1);		/* replaces a value in the pack */
-	assert_true(jfound(c, "dk", 7, 1));
+	assert_true(jfound(c, "dk", 5, 0));
+	append_duplicate(f, "dk", 7, 1);	/* after a packed value */
+	cache_close(c);
+	c = open_ok(f, 0, NULL);
+	assert_true(jfound(c, "dk", 7, 0));
 	assert_int_equal(cache_compact(c, 1, &d), 0);
 	assert_int_equal(cache_count(c), 300);
 	for (pass = 0; pass < 2; pass++) {
 		for (i = 0; i < 300; i++)
-			assert_true(jfound(c, "dk", i, i == 5 || i == 7));
+			assert_true(jfound(c, "dk", i, 0));
 		cache_close(c);
 		c = open_ok(f, CACHE_READONLY, NULL);
 		assert_int_equal(cache_count(c), 300);
 	}
 	cache_close(c);
-	/* Only the latest values are left in the file. */
+	/* Only the first values are left in the file. */
 	buf_init(&out);
 	if (zstd_dc(f, &out)) {
 		for (i = 0, lines = 0; i < (int)out.len; i++)
 			lines += out.p[i] == '\n';
 		assert_int_equal(lines, 300);
-		assert_non_null(strstr(out.p, "(revised)"));
+		assert_null(strstr(out.p, "(revised)"));
 	}
 	buf_release(&out);
 }
@@ -1136,7 +1178,7 @@ test_cache_compact_concurrent_writer(void **state)
 			json_t *v = judge_value("cw", i, 0);
 
 			key_of("cw", i, key);
-			if (cache_put(w, key, v, &d) != 0)
+			if (cache_put(w, key, v, NULL, &d) != 1)
 				bad++;
 			json_decref(v);
 		}
@@ -1329,6 +1371,66 @@ test_cache_put_removes_stale_tmp(void **state)
 	cache_close(c);
 }
 
+/* Claims: one holder per key across open caches, gone with the holder. */
+static void
+test_cache_claims(void **state)
+{
+	struct fixture *f = *state;
+	unsigned char k1[HASH_LEN], k2[HASH_LEN];
+	struct cache *a, *b, *ro;
+	int go[2], st;
+	char ch;
+	pid_t pid;
+
+	key_of("cl", 1, k1);
+	key_of("cl", 2, k2);
+	a = open_ok(f, 0, NULL);
+	b = open_ok(f, 0, NULL);
+	assert_int_equal(cache_claim(a, k1), 1);
+	assert_int_equal(cache_claim(a, k1), 1);	/* its own: again */
+	assert_int_equal(cache_claim(b, k1), 0);
+	assert_int_equal(cache_claim(b, k2), 1);
+	assert_int_equal(cache_claim(a, k2), 0);
+	cache_release(a, k1);
+	assert_int_equal(cache_claim(b, k1), 1);
+	assert_int_equal(cache_claim(a, k1), 0);
+	/* Closing a cache lets go of everything it held. */
+	cache_close(b);
+	assert_int_equal(cache_claim(a, k1), 1);
+	assert_int_equal(cache_claim(a, k2), 1);
+	cache_release(a, k1);
+	cache_release(a, k2);
+	cache_release(NULL, k1);
+	/* A read-only cache never waits (it never sends either). */
+	ro = open_ok(f, CACHE_READONLY, NULL);
+	assert_int_equal(cache_claim(a, k1), 1);
+	assert_int_equal(cache_claim(ro, k1), 1);
+	cache_close(ro);
+	cache_release(a, k1);
+
+	/* A holder killed with SIGKILL holds nothing. */
+	assert_int_equal(pipe(go), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		struct cache *c = cache_open(f->dir, 0, NULL, NULL);
+
+		if (c == NULL || cache_claim(c, k1) != 1 ||
+		    write(go[1], "x", 1) != 1)
+			_exit(1);
+		pause();
+		_exit(0);
+	}
+	assert_int_equal(read(go[0], &ch, 1), 1);
+	assert_int_equal(cache_claim(a, k1), 0);
+	kill(pid, SIGKILL);
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	assert_int_equal(cache_claim(a, k1), 1);
+	close(go[0]);
+	close(go[1]);
+	cache_close(a);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int
@@ -1336,7 +1438,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		T(test_cache_put_get_roundtrip),
-		T(test_cache_duplicate_key_latest_wins),
+		T(test_cache_duplicate_key_first_wins),
 		T(test_cache_put_rejects_wrong_key),
 		T(test_cache_readonly_missing_is_empty),
 		T(test_cache_zstd_dc_prints_jsonl),
@@ -1348,7 +1450,7 @@ main(void)
 		T(test_cache_permission_warning),
 		T(test_cache_open_errors),
 		T(test_cache_compact_roundtrip),
-		T(test_cache_compact_duplicates_latest),
+		T(test_cache_compact_duplicates_first),
 		T(test_cache_torn_tail_after_pack),
 		T(test_cache_corrupt_pack_skipped),
 		T(test_cache_compact_concurrent_writer),
@@ -1356,6 +1458,7 @@ main(void)
 		T(test_cache_auto_compact_threshold),
 		T(test_cache_compact_removes_stale_tmp),
 		T(test_cache_put_removes_stale_tmp),
+		T(test_cache_claims),
 		cmocka_unit_test(test_cache_default_dir),
 	};
 

@@ -16,14 +16,19 @@
 #define MAX_SERVER_DELAY_MS	300000.0	/* longer fails */
 #define POLL_MAX_MS	250		/* interrupt latency bound */
 
+#define CLAIM_POLL_MS	200		/* looking for another's answer */
+
 /*
  * A job is one submitted call.  It is in exactly one place: the pending
  * queue (not yet looked up in the cache), the ready queue (a miss, waiting
- * for a slot), the timer heap (a retry or an endpoint block) or in flight.
+ * for a slot), the waiting queue (another process sharing the cache is
+ * asking for the same key: its answer is awaited), the timer heap (a
+ * retry or an endpoint block) or in flight.
  */
 enum job_state {
 	JOB_PENDING,
 	JOB_READY,
+	JOB_WAITING,
 	JOB_TIMER,
 	JOB_FLIGHT,
 };
@@ -48,6 +53,7 @@ struct job {
 	unsigned char key[HASH_LEN];
 	char key_hex[2 * HASH_LEN + 1];
 	uint64_t k;			/* first 8 key bytes: endpoint choice */
+	int claimed;			/* holds the cache claim on key */
 	int attempts;
 	long http_status;
 	char *error;			/* last failure text */
@@ -99,7 +105,8 @@ struct llm_client {
 	size_t n_eps;
 	struct handle *free_handles;
 	size_t n_handles;
-	struct queue pending, ready, completed;
+	struct queue pending, ready, waiting, completed;
+	double next_look_ms;		/* when waiting jobs look again */
 	struct job **heap;
 	size_t n_heap, cap_heap;
 	size_t in_flight;
@@ -783,6 +790,11 @@ finish(struct llm_client *c, struct job *j, struct llm_result *r)
 	memcpy(r->key_hex, j->key_hex, sizeof(r->key_hex));
 	r->attempts = j->attempts;
 	r->http_status = j->http_status;
+	/* Paid for and stored, given up or cancelled: others may ask now. */
+	if (j->claimed) {
+		cache_release(c->o.cache, j->key);
+		j->claimed = 0;
+	}
 	if (r->status != LLM_CANCELLED)
 		c->st.completed++;
 	if (r->status == LLM_FAILED)
@@ -1123,7 +1135,7 @@ static void
 succeed(struct llm_client *c, struct job *j, struct llm_response *resp,
     double latency_ms)
 {
-	json_t *v, *u;
+	json_t *v, *u, *stored;
 	struct diag d;
 
 	if (resp->usage.present)
@@ -1149,11 +1161,21 @@ succeed(struct llm_client *c, struct job *j, struct llm_response *resp,
 	json_object_set_new(v, "created", json_real(wall_time()));
 	if (c->o.cache != NULL && !c->fatal) {
 		diag_clear(&d);
-		if (cache_put(c->o.cache, j->key, v, &d) == -1) {
+		switch (cache_put(c->o.cache, j->key, v, &stored, &d)) {
+		case -1:
 			/* Losing paid work silently is worse than stopping. */
 			c->fatal = 1;
 			c->stopping = 1;
 			c->fatal_diag = d;
+			break;
+		case 0:
+			/*
+			 * Another process stored an answer first: emit that
+			 * one, so that every run sharing the cache agrees.
+			 */
+			json_decref(v);
+			v = stored;
+			break;
 		}
 	}
 	/* Delivered after the next requests are on their way (deliver). */
@@ -1347,6 +1369,82 @@ promote_timers(struct llm_client *c, double now)
 }
 
 /*
+ * Claim j's key before paying for it (cache.h: claims).  Returns 1 when j
+ * may be sent; 0 when it needs no request after all (another process
+ * stored the answer: delivered) or another process is asking now (j joins
+ * the waiting queue); -1 on a cache error (d set), j untouched.
+ */
+static int
+claim(struct llm_client *c, struct job *j, double now, struct diag *d)
+{
+	json_t *v = NULL;
+	int r;
+
+	if (c->o.cache == NULL || j->claimed)
+		return 1;
+	if (!cache_claim(c->o.cache, j->key)) {
+		if (c->waiting.n == 0)
+			c->next_look_ms = now + CLAIM_POLL_MS;
+		j->state = JOB_WAITING;
+		q_push(&c->waiting, j);
+		return 0;
+	}
+	j->claimed = 1;
+	/* The last holder may have stored it just before letting go. */
+	r = cache_get(c->o.cache, j->key, &v, d);
+	if (r == -1) {
+		cache_release(c->o.cache, j->key);
+		j->claimed = 0;
+		return -1;
+	}
+	if (r == 1 && value_ok(v)) {
+		c->st.awaited++;
+		finish_value(c, j, v, 1);
+		json_decref(v);
+		return 0;
+	}
+	json_decref(v);
+	return 1;
+}
+
+/*
+ * Every CLAIM_POLL_MS, look whether the process asking for a waiting job's
+ * key has stored its answer (delivered as a cache hit); the others go back
+ * to the ready queue, where start_ready claims them or they wait again.
+ */
+static int
+look_again(struct llm_client *c, double now, struct diag *d)
+{
+	size_t n = c->waiting.n;
+	json_t *v;
+	int r;
+
+	if (n == 0 || now < c->next_look_ms)
+		return 0;
+	c->next_look_ms = now + CLAIM_POLL_MS;
+	while (n-- > 0) {
+		struct job *j = q_pop(&c->waiting);
+
+		v = NULL;
+		r = cache_get(c->o.cache, j->key, &v, d);
+		if (r == -1) {
+			q_push(&c->waiting, j);
+			return -1;
+		}
+		if (r == 1 && value_ok(v)) {
+			c->st.awaited++;
+			finish_value(c, j, v, 1);
+			json_decref(v);
+			continue;
+		}
+		json_decref(v);
+		j->state = JOB_READY;
+		q_push(&c->ready, j);
+	}
+	return 0;
+}
+
+/*
  * Start ready jobs while slots and rate limits allow.  *wait_ms receives
  * how long the rate limits hold the next start back (0: not held).
  * Returns the number started, or -1.
@@ -1356,7 +1454,7 @@ start_ready(struct llm_client *c, double now, double *wait_ms,
     struct diag *d)
 {
 	size_t n = c->ready.n;
-	int started = 0;
+	int started = 0, r;
 
 	*wait_ms = 0;
 	bucket_refill(&c->rpm, now);
@@ -1373,6 +1471,12 @@ start_ready(struct llm_client *c, double now, double *wait_ms,
 			heap_push(c, j, ep->blocked_until);
 			continue;
 		}
+		if ((r = claim(c, j, now, d)) == -1) {
+			q_push(&c->ready, j);
+			return -1;
+		}
+		if (r == 0)
+			continue;
 		charge = ceil((double)j->msg_bytes / 4) + (double)j->max_tokens;
 		if (c->tpm.cap > 0 && charge > c->tpm.cap)
 			charge = c->tpm.cap;
@@ -1420,6 +1524,8 @@ cancel_all(struct llm_client *c)
 		finish_cancelled(c, j);
 	while ((j = q_pop(&c->ready)) != NULL)
 		finish_cancelled(c, j);
+	while ((j = q_pop(&c->waiting)) != NULL)
+		finish_cancelled(c, j);
 	while ((j = heap_pop(c)) != NULL)
 		finish_cancelled(c, j);
 	while ((j = c->flight) != NULL) {
@@ -1434,8 +1540,8 @@ cancel_all(struct llm_client *c)
 static int
 outstanding(const struct llm_client *c)
 {
-	return c->pending.n + c->ready.n + c->completed.n + c->n_heap +
-	    c->in_flight > 0;
+	return c->pending.n + c->ready.n + c->waiting.n + c->completed.n +
+	    c->n_heap + c->in_flight > 0;
 }
 
 int
@@ -1461,12 +1567,15 @@ llm_run(struct llm_client *c, struct diag *d)
 				break;
 			now = mono_ms();
 			promote_timers(c, now);
+			if (look_again(c, now, d) == -1)
+				goto fatal;
 			if ((n = start_ready(c, now, &wait_ms, d)) == -1)
 				goto fatal;
 			if (n > 0)
 				stale = 1;
 		}
-		if (c->multi == NULL && c->ready.n == 0 && c->n_heap == 0)
+		if (c->multi == NULL && c->ready.n == 0 && c->n_heap == 0 &&
+		    c->waiting.n == 0)
 			continue;	/* everything came from the cache */
 		if (ensure_multi(c, d) == -1)
 			goto fatal;
@@ -1491,6 +1600,8 @@ llm_run(struct llm_client *c, struct diag *d)
 				if (process_pending(c, d) == -1)
 					goto fatal;
 				promote_timers(c, now);
+				if (look_again(c, now, d) == -1)
+					goto fatal;
 				if ((n = start_ready(c, now, &wait_ms, d)) ==
 				    -1)
 					goto fatal;
@@ -1511,6 +1622,8 @@ llm_run(struct llm_client *c, struct diag *d)
 		timeout = POLL_MAX_MS;
 		if (c->n_heap > 0)
 			timeout = fmin(timeout, c->heap[0]->due_ms - now);
+		if (c->waiting.n > 0)
+			timeout = fmin(timeout, c->next_look_ms - now);
 		if (c->ready.n > 0) {
 			if (wait_ms > 0)
 				timeout = fmin(timeout, wait_ms);
@@ -1521,8 +1634,8 @@ llm_run(struct llm_client *c, struct diag *d)
 			timeout = 0;
 		if (c->draining)
 			timeout = POLL_MAX_MS;
-		if (c->in_flight == 0 && (c->draining ||
-		    (c->ready.n == 0 && c->n_heap == 0)))
+		if (c->in_flight == 0 && (c->draining || (c->ready.n == 0 &&
+		    c->n_heap == 0 && c->waiting.n == 0)))
 			continue;
 		if (curl_multi_poll(c->multi, NULL, 0, (int)ceil(timeout),
 		    NULL) != CURLM_OK) {
@@ -1637,6 +1750,8 @@ llm_client_free(struct llm_client *c)
 	while ((j = q_pop(&c->pending)) != NULL)
 		job_free(j);
 	while ((j = q_pop(&c->ready)) != NULL)
+		job_free(j);
+	while ((j = q_pop(&c->waiting)) != NULL)
 		job_free(j);
 	while ((j = q_pop(&c->completed)) != NULL)
 		job_free(j);

@@ -37,7 +37,12 @@
  *
  * Successful responses are stored in the cache (if any) the moment they
  * arrive, before the callback runs, so killing the process loses no paid
- * work.  Failures are never stored.  API keys are sent in the
+ * work.  Failures are never stored.  Processes sharing a cache pay for a
+ * key once: a miss is claimed before it is sent, a call whose key another
+ * process has claimed waits for that process's answer (polling the cache
+ * every 200 ms) instead of paying again, and when another process stored
+ * an answer first, that stored answer is the one delivered (cache.h:
+ * first writer wins, claims).  API keys are sent in the
  * authentication header only; they never appear in results, error texts,
  * the cache or the cache key.
  */
@@ -131,6 +136,8 @@ struct llm_stats {
 	size_t submitted;		/* calls submitted */
 	size_t completed;		/* calls completed (ok + failed) */
 	size_t cache_hits;		/* calls answered from the cache */
+	size_t awaited;			/* of them, answers awaited from
+					   another process (cache claims) */
 	size_t failed;			/* calls completed as LLM_FAILED */
 	size_t in_flight;		/* transfers running now */
 	size_t http_requests;		/* HTTP attempts started */

@@ -821,6 +821,101 @@ test_llm_run_refused_retries(void **state)
 	apiconfig_entry_free(e);
 }
 
+/*
+ * Another process (a child) claims the call's key in a shared cache: the
+ * client waits for it instead of sending.  When the child stores an answer
+ * and exits, that answer is delivered as a cache hit; when it dies without
+ * one, the client claims the key and sends the request itself.
+ */
+static void
+await_other(int store, struct got *g, char **log, struct llm_stats *st)
+{
+	static const struct canned ok[] = { { 200, "", OK_OPENAI } };
+	struct request_message m[] = { { "user", "shared", 6 } };
+	struct llm_call call = { m, 1, 0.0, 16, on_got, NULL };
+	unsigned char key[HASH_LEN];
+	char dir[64], hex[2 * HASH_LEN + 1], cmd[96], ch;
+	struct apiconfig_entry *e;
+	struct llm_options o = { 0 };
+	struct llm_client *c;
+	struct server srv;
+	struct cache *cache;
+	struct diag d;
+	int go[2];
+	pid_t pid;
+
+	server_start(&srv, ok, 1);
+	e = entry(yaml_for(srv.port, ""));
+	snprintf(dir, sizeof(dir), "/tmp/llm_test.cache.XXXXXX");
+	assert_non_null(mkdtemp(dir));
+	llm_call_key(e, m, 1, 0.0, 16, key);
+	hash_hex(key, HASH_LEN, hex);
+	assert_int_equal(pipe(go), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		struct cache *mine = cache_open(dir, 0, NULL, NULL);
+		json_t *v;
+
+		if (mine == NULL || cache_claim(mine, key) != 1 ||
+		    write(go[1], "x", 1) != 1)
+			_exit(1);
+		usleep(300000);
+		if (!store)
+			kill(getpid(), SIGKILL);
+		v = json_pack("{s:i,s:s,s:s,s:s,s:s,s:n,s:n,s:i,s:f}", "v", 1,
+		    "key", hex, "api_type", "openai", "model_name", "m",
+		    "text", "from the other process", "finish_reason", "usage",
+		    "latency_ms", 5, "created", 1700000000.5);
+		_exit(cache_put(mine, key, v, NULL, NULL) == 1 ? 0 : 1);
+	}
+	assert_int_equal(read(go[0], &ch, 1), 1);
+	cache = cache_open(dir, 0, NULL, &d);
+	assert_non_null(cache);
+	o.cache = cache;
+	call.user = g;
+	c = llm_client_new(e, &o, &d);
+	assert_non_null(c);
+	assert_int_equal(llm_submit(c, &call, NULL, &d), 0);
+	assert_int_equal(llm_run(c, &d), 0);
+	llm_stats(c, st);
+	llm_client_free(c);
+	cache_close(cache);
+	waitpid(pid, NULL, 0);
+	close(go[0]);
+	close(go[1]);
+	*log = server_stop(&srv);
+	apiconfig_entry_free(e);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
+static void
+test_llm_run_awaits_claimed_key(void **state)
+{
+	struct llm_stats st;
+	struct got g = { 0 };
+	char *log;
+
+	await_other(1, &g, &log, &st);
+	assert_int_equal(g.n, 1);
+	assert_int_equal(g.status, LLM_OK);
+	assert_string_equal(g.text, "from the other process");
+	assert_int_equal(count(log, "POST "), 0);
+	assert_int_equal(st.cache_hits, 1);
+	assert_int_equal(st.awaited, 1);
+	free(log);
+
+	memset(&g, 0, sizeof(g));
+	await_other(0, &g, &log, &st);
+	assert_int_equal(g.n, 1);
+	assert_int_equal(g.status, LLM_OK);
+	assert_string_equal(g.text, "fine");
+	assert_int_equal(count(log, "POST "), 1);
+	assert_int_equal(st.cache_hits, 0);
+	free(log);
+}
+
 int
 main(void)
 {
@@ -843,6 +938,7 @@ main(void)
 		cmocka_unit_test(test_llm_run_retry_after_ms),
 		cmocka_unit_test(test_llm_run_rpm),
 		cmocka_unit_test(test_llm_run_tpm),
+		cmocka_unit_test(test_llm_run_awaits_claimed_key),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -173,7 +173,7 @@ fill(const char *dir, long n)
 		jsonw_dump(&line, v, 0);
 		raw += (long long)line.len + 1;
 		key_of(i, key);
-		if (cache_put(c, key, v, &d) == -1) {
+		if (cache_put(c, key, v, NULL, &d) == -1) {
 			fprintf(stderr, "bench-cache: %s\n", d.msg);
 			return 1;
 		}
