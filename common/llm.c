@@ -11,6 +11,7 @@
 
 #include "jsonw.h"
 #include "llm.h"
+#include "strmap.h"
 
 #define MAX_RESPONSE	(64u << 20)	/* bytes; larger bodies fail */
 #define MAX_SERVER_DELAY_MS	300000.0	/* longer fails */
@@ -107,6 +108,7 @@ struct llm_client {
 	size_t n_handles;
 	struct queue pending, ready, waiting, completed;
 	double next_look_ms;		/* when waiting jobs look again */
+	struct strmap claims;		/* raw key -> 1 while a job holds it */
 	struct job **heap;
 	size_t n_heap, cap_heap;
 	size_t in_flight;
@@ -793,6 +795,7 @@ finish(struct llm_client *c, struct job *j, struct llm_result *r)
 	/* Paid for and stored, given up or cancelled: others may ask now. */
 	if (j->claimed) {
 		cache_release(c->o.cache, j->key);
+		strmap_put(&c->claims, (const char *)j->key, HASH_LEN, 0);
 		j->claimed = 0;
 	}
 	if (r->status != LLM_CANCELLED)
@@ -1382,28 +1385,34 @@ claim(struct llm_client *c, struct job *j, double now, struct diag *d)
 
 	if (c->o.cache == NULL || j->claimed)
 		return 1;
-	if (!cache_claim(c->o.cache, j->key)) {
+	/*
+	 * A job of our own holds it (two games with one prompt): wait for
+	 * it too, so that the request is sent once whatever the timing.
+	 */
+	if (strmap_get(&c->claims, (const char *)j->key, HASH_LEN) == 1 ||
+	    !cache_claim(c->o.cache, j->key)) {
 		if (c->waiting.n == 0)
 			c->next_look_ms = now + CLAIM_POLL_MS;
 		j->state = JOB_WAITING;
 		q_push(&c->waiting, j);
 		return 0;
 	}
-	j->claimed = 1;
 	/* The last holder may have stored it just before letting go. */
 	r = cache_get(c->o.cache, j->key, &v, d);
 	if (r == -1) {
 		cache_release(c->o.cache, j->key);
-		j->claimed = 0;
 		return -1;
 	}
 	if (r == 1 && value_ok(v)) {
+		cache_release(c->o.cache, j->key);
 		c->st.awaited++;
 		finish_value(c, j, v, 1);
 		json_decref(v);
 		return 0;
 	}
 	json_decref(v);
+	j->claimed = 1;
+	strmap_put(&c->claims, (const char *)j->key, HASH_LEN, 1);
 	return 1;
 }
 
@@ -1770,6 +1779,7 @@ llm_client_free(struct llm_client *c)
 	}
 	free(c->eps);
 	free(c->heap);
+	strmap_release(&c->claims);
 	free(c->noproxy);
 	free(c);
 	curl_global_cleanup();

@@ -39,10 +39,11 @@
  * arrive, before the callback runs, so killing the process loses no paid
  * work.  Failures are never stored.  Processes sharing a cache pay for a
  * key once: a miss is claimed before it is sent, a call whose key another
- * process has claimed waits for that process's answer (polling the cache
- * every 200 ms) instead of paying again, and when another process stored
- * an answer first, that stored answer is the one delivered (cache.h:
- * first writer wins, claims).  API keys are sent in the
+ * process (or another call of this client) has claimed waits for that
+ * answer (polling the cache every 200 ms) instead of paying again, and
+ * when another process stored an answer first, that stored answer is the
+ * one delivered (cache.h: first writer wins, claims).  Without a cache
+ * every call is sent.  API keys are sent in the
  * authentication header only; they never appear in results, error texts,
  * the cache or the cache key.
  */
@@ -137,7 +138,8 @@ struct llm_stats {
 	size_t completed;		/* calls completed (ok + failed) */
 	size_t cache_hits;		/* calls answered from the cache */
 	size_t awaited;			/* of them, answers awaited from
-					   another process (cache claims) */
+					   another process or another call
+					   of the run (cache claims) */
 	size_t failed;			/* calls completed as LLM_FAILED */
 	size_t in_flight;		/* transfers running now */
 	size_t http_requests;		/* HTTP attempts started */

@@ -9,9 +9,11 @@ judge --api-config "$T/api.yaml" --cache "$T/cache" "$D/answers.jsonl" \
     >"$T/out" 2>"$T/err"
 check_eq "exit 0" 0 $?
 check_files "judgments byte-exact" "$D/judgments.expected" "$T/out"
-# One request per game: every first reply carries a label.
-check_eq "one request per game" 16 "$(log_lines "$MOCK_LOG")"
-check_eq "summary" "gen-judgment: 16 requests (0 cache hits, 0 failed), prompt_tokens 10300, completion_tokens 456" \
+# One request per distinct game: every first reply carries a label, and
+# the baseline judged against itself (the last answer) makes two games of
+# one prompt, sent once; the other game waits for its answer.
+check_eq "one request per distinct game" 15 "$(log_lines "$MOCK_LOG")"
+check_eq "summary" "gen-judgment: 16 requests (1 cache hits, 0 failed), prompt_tokens 10300, completion_tokens 456" \
     "$(cat "$T/err")"
 
 # The same run again: every call is a cache hit, the mock sees nothing.
@@ -19,7 +21,7 @@ judge --api-config "$T/api.yaml" --cache "$T/cache" "$D/answers.jsonl" \
     >"$T/out2" 2>"$T/err2"
 check_eq "rerun: exit 0" 0 $?
 check_files "rerun: identical output" "$D/judgments.expected" "$T/out2"
-check_eq "rerun: no request" 16 "$(log_lines "$MOCK_LOG")"
+check_eq "rerun: no request" 15 "$(log_lines "$MOCK_LOG")"
 check "rerun: all cache hits" grep -q "(16 cache hits, 0 failed)" "$T/err2"
 
 # Answers on standard input, --offline: the cache alone suffices.

@@ -43,7 +43,10 @@ for b in ko zh en; do
 	check_eq "$b: no-control board in true strength order" \
 		"m-strong m-good ${base[$b]} m-weak m-poor " "$order"
 	first=$(sent "$T/err-$b.txt")
-	check_eq "$b: first run sends 100 answer + 400 judge requests" 500 "$first"
+	# 5 models x 20 questions x 2 judges x 2 games, but the baseline
+	# judged against itself has one prompt for both games: sent once.
+	check_eq "$b: first run sends 100 answer + 360 judge requests" 460 \
+		"$first"
 
 	QUESTIONS=$T/q-$b.jsonl scripts/dry-run.sh "$b" "$out" \
 		>"$T/board2-$b.txt" 2>"$T/err2-$b.txt"
