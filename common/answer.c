@@ -35,6 +35,7 @@ struct question {
 	char *qid;			/* an integer id in decimal */
 	size_t qid_len;
 	int id_int;			/* the id was a JSON integer */
+	size_t n_turns;			/* calls it takes */
 };
 
 enum slot_state {
@@ -84,6 +85,7 @@ struct answer {
 	size_t pending_bytes;		/* finished records not yet written */
 	size_t finished;		/* questions done, failed or written */
 	size_t cut;			/* answers cut at max_tokens */
+	size_t not_made;		/* calls of cancelled questions */
 	int status;			/* worst status of the run */
 	int fatal;			/* emit failed: write nothing more */
 };
@@ -418,6 +420,7 @@ answer_read_questions(struct answer *a, const char *path)
 		q->qid_len = strlen(id);
 		q->qid = xstrndup(id, q->qid_len);
 		q->id_int = id_int;
+		q->n_turns = turns != NULL ? json_array_size(turns) : 1;
 		if (turns == NULL || json_array_size(turns) == 1)
 			a->single_turn = 1;
 		json_decref(rec);
@@ -567,6 +570,14 @@ submit_turn(struct answer *a, struct slot *s)
 	return st;
 }
 
+/* s will not be finished: its turns not answered are calls not made. */
+static void
+cancel_slot(struct answer *a, struct slot *s)
+{
+	s->state = SLOT_CANCELLED;
+	a->not_made += a->qs[s->qi].n_turns - s->turn;
+}
+
 /* Start answering question qi. */
 static void
 start_question(struct answer *a, size_t qi)
@@ -606,7 +617,7 @@ start_question(struct answer *a, size_t qi)
 	s->reply_lens = xcalloc(s->n_turns, sizeof(*s->reply_lens));
 	s->state = SLOT_RUNNING;
 	if (submit_turn(a, s) == -1)
-		s->state = SLOT_CANCELLED;
+		cancel_slot(a, s);
 }
 
 /* Build the answer record of a finished slot. */
@@ -737,7 +748,7 @@ on_done(struct llm_client *c, const struct llm_result *res, void *user)
 	(void)c;
 	switch (res->status) {
 	case LLM_CANCELLED:
-		s->state = SLOT_CANCELLED;
+		cancel_slot(a, s);
 		break;
 	case LLM_FAILED:
 		s->state = SLOT_FAILED;
@@ -755,7 +766,7 @@ on_done(struct llm_client *c, const struct llm_result *res, void *user)
 			a->cut++;
 		if (s->turn < s->n_turns) {
 			if (submit_turn(a, s) == -1)
-				s->state = SLOT_CANCELLED;
+				cancel_slot(a, s);
 			break;
 		}
 		s->state = finish_record(a, s) == 0 ? SLOT_DONE : SLOT_FAILED;
@@ -769,6 +780,17 @@ on_done(struct llm_client *c, const struct llm_result *res, void *user)
 	feed(a);
 	if (a->h->tick != NULL)
 		a->h->tick(a->h->arg, a->finished, a->n_qs);
+}
+
+/* The calls of questions neither answered nor failed: those not made. */
+static size_t
+calls_not_made(const struct answer *a)
+{
+	size_t i, n = a->not_made;
+
+	for (i = a->next_in; i < a->n_qs; i++)
+		n += a->qs[i].n_turns;
+	return n;
 }
 
 int
@@ -787,8 +809,17 @@ answer_run(struct answer *a, struct llm_client *llm,
 	feed(a);
 	write_ready(a);
 	diag_clear(&d);
-	if (llm_run(llm, &d) == -1)
+	if (llm_run(llm, &d) == -1) {
+		/* Stopped before the end: say how much is left undone. */
+		if (llm_unreachable(llm)) {
+			size_t n = calls_not_made(a);
+
+			snprintf(d.msg + strlen(d.msg), sizeof(d.msg) -
+			    strlen(d.msg), "; %zu call%s not made", n,
+			    n == 1 ? "" : "s");
+		}
 		a->status = diag_worse(a->status, note_diag(a->h, &d));
+	}
 	write_ready(a);
 	return a->status;
 }

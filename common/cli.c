@@ -640,6 +640,7 @@ cli_open_failed(struct cli_run *r)
 int
 cli_close_failed(struct cli_run *r, int say)
 {
+	size_t i;
 	int rc = 0;
 
 	if (r->failed != NULL && fclose(r->failed) == EOF) {
@@ -649,7 +650,61 @@ cli_close_failed(struct cli_run *r, int say)
 		rc = EX_IOERR;
 	}
 	r->failed = NULL;
+	for (i = 0; i < r->n_kinds; i++)
+		free(r->kind[i]);
+	free(r->kind);
+	free(r->repeats);
+	strmap_release(&r->kinds);
+	r->kind = NULL;
+	r->repeats = NULL;
+	r->n_kinds = 0;
 	return rc;
+}
+
+void
+cli_summary(struct cli_run *r, size_t requests)
+{
+	struct llm_stats st;
+	size_t i;
+
+	for (i = 0; i < r->n_kinds; i++)
+		if (r->repeats[i] > 0)
+			diag_error(r->prog, NULL, 0, "and %zu more call%s %s",
+			    r->repeats[i], r->repeats[i] == 1 ? "" : "s",
+			    r->kind[i]);
+	if (r->o->quiet || r->llm == NULL)
+		return;
+	llm_stats(r->llm, &st);
+	diag_error(r->prog, NULL, 0, "%zu requests (%zu cache hits, %zu "
+	    "failed), prompt_tokens %lld, completion_tokens %lld", requests,
+	    st.cache_hits, st.failed, st.prompt_tokens, st.completion_tokens);
+}
+
+/*
+ * Has a failure of the kind of msg (its text from ": FAILED after") been
+ * printed?  Count it then; else remember the kind.
+ */
+static int
+repeated(struct cli_run *r, const char *msg)
+{
+	const char *k = strstr(msg, ": FAILED after ");
+	size_t i;
+
+	if (k == NULL)
+		return 0;
+	k += 2;
+	i = strmap_get(&r->kinds, k, strlen(k));
+	if (i != STRMAP_NONE) {
+		r->repeats[i]++;
+		return 1;
+	}
+	r->kind = xrealloc(r->kind, (r->n_kinds + 1) * sizeof(*r->kind));
+	r->repeats = xrealloc(r->repeats, (r->n_kinds + 1) *
+	    sizeof(*r->repeats));
+	r->kind[r->n_kinds] = xstrdup(k);
+	r->repeats[r->n_kinds] = 0;
+	strmap_put(&r->kinds, k, strlen(k), r->n_kinds++);
+	return 0;
 }
 
 void
@@ -672,8 +727,10 @@ cli_failed(void *arg, int code, const json_t *rec, const char *msg)
 	struct cli_run *r = arg;
 
 	(void)code;
-	progress_clear(r->progress);
-	diag_error(r->prog, NULL, 0, "%s", msg);
+	if (!repeated(r, msg)) {
+		progress_clear(r->progress);
+		diag_error(r->prog, NULL, 0, "%s", msg);
+	}
 	if (r->failed != NULL && (jsonw_write_line(r->failed, rec,
 	    r->o->flags) == -1 || fflush(r->failed) == EOF)) {
 		diag_error(r->prog, NULL, 0, "%s: write error: %s",

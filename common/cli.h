@@ -14,6 +14,7 @@
 #include "llm.h"
 #include "progress.h"
 #include "shard.h"
+#include "strmap.h"
 
 /*
  * Unlike the rest of common/, this module is the command line's side of a
@@ -297,7 +298,9 @@ void cli_raise_fd_limit(const char *prog, long parallel);
 /*
  * What the hooks of a run report to: the progress line, the --failed file
  * and the worst status of what cli_note reported.  Zero it, then fill in
- * prog, o, llm and progress.
+ * prog, o, llm and progress.  The rest is cli_failed's: the kinds of
+ * failure seen (the message from ": FAILED after"), each printed once and
+ * then counted.
  */
 struct cli_run {
 	const char *prog;
@@ -306,21 +309,37 @@ struct cli_run {
 	struct progress *progress;
 	FILE *failed;
 	int rc;
+	struct strmap kinds;		/* kind of failure -> index */
+	char **kind;			/* its text */
+	size_t *repeats;		/* failures of it not printed */
+	size_t n_kinds;
 };
 
 /* Create o->failed if given: 0, or EX_CANTCREAT after saying why. */
 int cli_open_failed(struct cli_run *r);
 
 /*
- * Close the --failed file if open.  Returns 0, or EX_IOERR (printing
- * "file: write error" when say is set).
+ * Close the --failed file if open, and free what cli_failed kept.  Returns
+ * 0, or EX_IOERR (printing "file: write error" when say is set).
  */
 int cli_close_failed(struct cli_run *r, int say);
 
 /*
+ * The end of a run: for each kind of failure seen more than once, "and N
+ * more calls FAILED after A attempts: REASON" (cli_failed printed the
+ * first), then, unless --quiet, the summary line "prog: R requests (H
+ * cache hits, F failed), prompt_tokens P, completion_tokens C" of
+ * r->llm's counters, R being requests.
+ */
+void cli_summary(struct cli_run *r, size_t requests);
+
+/*
  * Hooks (arg: a struct cli_run).  cli_note prints a warning (code 0) or an
- * error, adding an error's code to r->rc.  cli_failed prints msg and
- * writes rec to the --failed file.  cli_tick updates the progress line.
+ * error, adding an error's code to r->rc.  cli_failed writes rec to the
+ * --failed file and prints msg, unless a failure of the same kind (the
+ * same text from ": FAILED after" on: attempts and reason) was printed
+ * already: a dead endpoint would repeat one line per call, so later ones
+ * are counted for cli_summary.  cli_tick updates the progress line.
  */
 void cli_note(void *arg, int code, const char *file, long line,
     const char *msg);

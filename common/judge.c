@@ -52,6 +52,7 @@ struct judge {
 	int status;			/* worst status of the run */
 	int write_failed;
 	int stopping;			/* a call was refused: start no more */
+	size_t cancelled;		/* conversations cancelled */
 };
 
 struct judge *
@@ -294,8 +295,10 @@ on_reply(struct conv *cv, const struct llm_result *r)
 	    p->text.len, last, &score);
 	if (v == JUDGE_AGAIN && !last) {
 		json_decref(score);
-		if (submit(cv) == -1)
+		if (submit(cv) == -1) {
 			cv->state = CONV_CANCELLED;
+			j->cancelled++;
+		}
 		return;
 	}
 	p->score = score;
@@ -318,6 +321,7 @@ on_done(struct llm_client *c, const struct llm_result *r, void *user)
 		break;
 	case LLM_CANCELLED:
 		cv->state = CONV_CANCELLED;
+		tk->j->cancelled++;
 		break;
 	}
 	if (cv->state == CONV_RUNNING)
@@ -357,6 +361,7 @@ start_task(struct task *tk)
 	for (c = 0; c < tk->n_convs; c++)
 		if (submit(&tk->convs[c]) == -1) {
 			tk->convs[c].state = CONV_CANCELLED;
+			j->cancelled++;
 			if (--tk->pending == 0)
 				task_finished(tk);
 		}
@@ -380,6 +385,15 @@ judge_run(struct judge *j, struct llm_client *llm, struct diag *d)
 	j->window = 2 * (size_t)llm_parallel(llm) + 16;
 	start_tasks(j);
 	rc = llm_run(llm, d);
+	if (rc == -1 && d != NULL && llm_unreachable(llm)) {
+		/* Stopped before the end: say how much is left undone. */
+		size_t n = j->cancelled, t, len = strlen(d->msg);
+
+		for (t = j->next_start; t < j->n_tasks; t++)
+			n += (size_t)j->ops->n_convs(j->ops->mode, t);
+		snprintf(d->msg + len, sizeof(d->msg) - len,
+		    "; %zu call%s not made", n, n == 1 ? "" : "s");
+	}
 	emit_ready(j, 1);
 	return rc == -1 ? -1 : j->status;
 }

@@ -20,6 +20,16 @@
 #define CLAIM_POLL_MS	200		/* looking for another's answer */
 
 /*
+ * An endpoint that refused the connection, could not be resolved or
+ * failed the TLS handshake on DOWN_FAILS attempts in a row, the first of
+ * them DOWN_MS ago or more, is down; when every endpoint of the entry is,
+ * nothing new starts (llm_unreachable).  The span keeps a restart of a
+ * local server, which refuses everything in flight at once, from counting.
+ */
+#define DOWN_FAILS	3
+#define DOWN_MS		1000.0
+
+/*
  * A job is one submitted call.  It is in exactly one place: the pending
  * queue (not yet looked up in the cache), the ready queue (a miss, waiting
  * for a slot), the waiting queue (another process sharing the cache is
@@ -55,6 +65,7 @@ struct job {
 	char key_hex[2 * HASH_LEN + 1];
 	uint64_t k;			/* first 8 key bytes: endpoint choice */
 	int claimed;			/* holds the cache claim on key */
+	int permanent;			/* the last failure: no wait fixes it */
 	int attempts;
 	long http_status;
 	char *error;			/* last failure text */
@@ -92,9 +103,15 @@ struct bucket {
 
 struct endpoint {
 	char *url;
+	char *host;			/* "host:port" of api_base, for messages */
 	struct curl_slist *headers;
 	long http_version;
 	double blocked_until;		/* monotonic ms; after a 429 delay */
+	/* Attempts in a row that could not reach it (DOWN_FAILS). */
+	int down_fails;
+	double down_since;		/* monotonic ms of the first of them */
+	int down_permanent;		/* the last one: a certificate problem */
+	char down_error[CURL_ERROR_SIZE + 64];
 };
 
 struct llm_client {
@@ -116,7 +133,9 @@ struct llm_client {
 	struct bucket rpm, tpm;
 	uint64_t rng;
 	int stopping;			/* abort: interrupted now, or fatal */
-	int draining;			/* interrupted: finish what runs */
+	int draining;			/* interrupted or down: finish what runs */
+	int down;			/* every endpoint is down (DOWN_FAILS) */
+	struct diag down_diag;
 	int interrupted;
 	int fatal;
 	struct diag fatal_diag;
@@ -879,6 +898,20 @@ value_ok(const json_t *v)
  * The client.
  */
 
+/* "host[:port]" of an http(s) URL, without user info (malloc'ed). */
+static char *
+url_host(const char *url)
+{
+	const char *p = strstr(url, "://"), *end, *at;
+
+	p = p != NULL ? p + 3 : url;
+	end = p + strcspn(p, "/?#");
+	at = memchr(p, '@', (size_t)(end - p));
+	if (at != NULL)
+		p = at + 1;
+	return xstrndup(p, (size_t)(end - p));
+}
+
 struct llm_client *
 llm_client_new(const struct apiconfig_entry *e, const struct llm_options *o,
     struct diag *d)
@@ -913,6 +946,7 @@ llm_client_new(const struct apiconfig_entry *e, const struct llm_options *o,
 		buf_reset(&b);
 		llm_request_url(e, i, &b);
 		c->eps[i].url = xstrdup(b.p);
+		c->eps[i].host = url_host(e->endpoints[i].api_base);
 		c->eps[i].http_version =
 		    strncasecmp(b.p, "https://", 8) == 0 ?
 		    CURL_HTTP_VERSION_2TLS : CURL_HTTP_VERSION_1_1;
@@ -1133,6 +1167,82 @@ transport_permanent(CURLcode rc)
 	}
 }
 
+/*
+ * Did the attempt fail to reach the server at all: refused, not resolved,
+ * no TLS session, or a connect timeout?  Returns 0 (it reached the server
+ * or failed later), 1, or 2 for a certificate that failed verification
+ * (waiting does not fix it).
+ */
+static int
+unreachable(CURLcode rc, CURL *easy)
+{
+	curl_off_t connect_us = 0;
+
+	switch (rc) {
+	case CURLE_COULDNT_CONNECT:
+	case CURLE_COULDNT_RESOLVE_HOST:
+	case CURLE_COULDNT_RESOLVE_PROXY:
+	case CURLE_SSL_CONNECT_ERROR:
+	case CURLE_SSL_CIPHER:
+		return 1;
+	case CURLE_PEER_FAILED_VERIFICATION:
+	case CURLE_SSL_CACERT_BADFILE:
+	case CURLE_SSL_CERTPROBLEM:
+	case CURLE_SSL_ISSUER_ERROR:
+	case CURLE_SSL_CRL_BADFILE:
+	case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+		return 2;
+	case CURLE_OPERATION_TIMEDOUT:
+		curl_easy_getinfo(easy, CURLINFO_CONNECT_TIME_T, &connect_us);
+		return connect_us == 0 ? 1 : 0;
+	default:
+		return 0;
+	}
+}
+
+/*
+ * Count an attempt on endpoint i that could not reach it (kind from
+ * unreachable), or reset the count when it did (kind 0); when every
+ * endpoint is down, stop starting calls (DOWN_FAILS).
+ */
+static void
+note_reach(struct llm_client *c, size_t i, int kind, const char *error,
+    double now)
+{
+	struct endpoint *ep = &c->eps[i];
+	struct buf msg;
+	size_t k;
+	int permanent = 0;
+
+	if (kind == 0) {
+		ep->down_fails = 0;
+		return;
+	}
+	if (ep->down_fails++ == 0)
+		ep->down_since = now;
+	ep->down_permanent = kind == 2;
+	snprintf(ep->down_error, sizeof(ep->down_error), "%s", error);
+	if (c->down)
+		return;
+	for (k = 0; k < c->n_eps; k++)
+		if (c->eps[k].down_fails < DOWN_FAILS ||
+		    now - c->eps[k].down_since < DOWN_MS)
+			return;
+	c->down = 1;
+	c->draining = 1;
+	buf_init(&msg);
+	buf_adds(&msg, c->n_eps == 1 ? "endpoint unreachable: " :
+	    "endpoints unreachable: ");
+	for (k = 0; k < c->n_eps; k++) {
+		buf_printf(&msg, "%s%s: %s", k ? "; " : "", c->eps[k].host,
+		    c->eps[k].down_error);
+		permanent |= c->eps[k].down_permanent;
+	}
+	diag_set(&c->down_diag, permanent ? EX_UNAVAILABLE : EX_TEMPFAIL,
+	    NULL, 0, "%s", msg.p);
+	buf_release(&msg);
+}
+
 /* Store a fresh response in the cache and deliver it. */
 static void
 succeed(struct llm_client *c, struct job *j, struct llm_response *resp,
@@ -1224,7 +1334,8 @@ retry_or_fail(struct llm_client *c, struct job *j, long status, double now)
 		return;
 	}
 	if (j->attempts > e->max_retries) {
-		complete_failed(c, j, EX_TEMPFAIL);
+		complete_failed(c, j, j->permanent ? EX_UNAVAILABLE :
+		    EX_TEMPFAIL);
 		return;
 	}
 	delay = llm_backoff_ms(j->attempts, uniform(c));
@@ -1258,6 +1369,7 @@ transfer_done(struct llm_client *c, CURLMsg *msg, double now)
 	long status = 0;
 	struct llm_response resp;
 	char err[CURL_ERROR_SIZE + 64];
+	int kind;
 
 	curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&j);
 	curl_easy_getinfo(msg->easy_handle, CURLINFO_RESPONSE_CODE, &status);
@@ -1267,17 +1379,27 @@ transfer_done(struct llm_client *c, CURLMsg *msg, double now)
 	flight_remove(c, j);
 	j->http_status = status;
 	if (rc != CURLE_OK) {
+		kind = unreachable(rc, msg->easy_handle);
 		transport_error(rc, h->errbuf, err, sizeof(err));
 		handle_put(c, h);
 		scrub_keys(c->e, err);
 		set_error(j, err);
-		j->retryable = !transport_permanent(rc);
+		/*
+		 * A certificate problem is for good, but another endpoint
+		 * may have a good one: retry, and let note_reach stop the
+		 * run when every endpoint has it.
+		 */
+		j->retryable = !transport_permanent(rc) || kind == 2;
+		j->permanent = kind == 2;
 		if (rc == CURLE_WRITE_ERROR)
 			set_error(j, "response larger than 64 MiB");
 		c->tpm.level = fmin(c->tpm.cap, c->tpm.level + j->tpm_charge);
+		note_reach(c, j->endpoint, kind, err, now);
 		retry_or_fail(c, j, status, now);
 		return;
 	}
+	note_reach(c, j->endpoint, 0, NULL, now);
+	j->permanent = 0;
 	handle_put(c, h);
 	if (llm_response_parse(c->e->api_type, status, j->resp.p, j->resp.len,
 	    &resp) == 0) {
@@ -1661,6 +1783,11 @@ llm_run(struct llm_client *c, struct diag *d)
 				*d = c->fatal_diag;
 			return -1;
 		}
+		if (c->down) {
+			if (d != NULL)
+				*d = c->down_diag;
+			return -1;
+		}
 	}
 	return 0;
 fatal:
@@ -1728,6 +1855,12 @@ llm_interrupted(const struct llm_client *c)
 	return c->interrupted;
 }
 
+int
+llm_unreachable(const struct llm_client *c)
+{
+	return c->down;
+}
+
 void
 llm_stats(const struct llm_client *c, struct llm_stats *st)
 {
@@ -1775,6 +1908,7 @@ llm_client_free(struct llm_client *c)
 		curl_multi_cleanup(c->multi);
 	for (i = 0; i < c->n_eps; i++) {
 		free(c->eps[i].url);
+		free(c->eps[i].host);
 		curl_slist_free_all(c->eps[i].headers);
 	}
 	free(c->eps);

@@ -176,11 +176,26 @@ int llm_submit(struct llm_client *c, const struct llm_call *call,
  * or -1 with d set for a failure of the client itself (libcurl, the cache
  * on write: EX_IOERR); then outstanding calls are completed as
  * LLM_CANCELLED first.
+ *
+ * When every endpoint is down (llm_unreachable) it also returns -1, once
+ * the transfers in flight have finished: d reads "endpoint unreachable:
+ * HOST: REASON" (several endpoints joined with "; ") with EX_UNAVAILABLE
+ * when a certificate failed verification, else EX_TEMPFAIL; the calls not
+ * made complete as LLM_CANCELLED, and llm_submit refuses new ones.
  */
 int llm_run(struct llm_client *c, struct diag *d);
 
 /* True when the run was interrupted (options.interrupted fired). */
 int llm_interrupted(const struct llm_client *c);
+
+/*
+ * True when every endpoint is down: three attempts or more in a row on
+ * each could not reach it (connection refused, host not resolved, TLS
+ * handshake or certificate failure, connect timeout), over a second or
+ * more.  No call is started after that; a call whose attempt reaches the
+ * server resets its endpoint's count.
+ */
+int llm_unreachable(const struct llm_client *c);
 
 /* Copy the client's counters into st. */
 void llm_stats(const struct llm_client *c, struct llm_stats *st);

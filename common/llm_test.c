@@ -821,6 +821,55 @@ test_llm_run_refused_retries(void **state)
 	apiconfig_entry_free(e);
 }
 
+/* Every endpoint refusing: the run stops in one error, nothing failed. */
+static void
+test_llm_run_unreachable(void **state)
+{
+	struct apiconfig_entry *e = entry("m:\n  endpoints:\n"
+	    "    - api_base: http://127.0.0.1:1/v1\n"
+	    "    - api_base: http://localhost:1/v1\n  parallel: 4\n");
+	struct llm_options o = { 0 };
+	struct llm_client *c;
+	struct request_message m[] = { { "user", NULL, 0 } };
+	struct llm_call call = { m, 1, 0.0, 16, on_got, NULL };
+	struct got g[20];
+	struct llm_stats st;
+	struct diag d;
+	char text[16];
+	double t0;
+	int i;
+
+	memset(g, 0, sizeof(g));
+	c = llm_client_new(e, &o, &d);
+	assert_non_null(c);
+	for (i = 0; i < 20; i++) {
+		snprintf(text, sizeof(text), "hi %d", i);
+		m[0].content = text;
+		m[0].len = strlen(text);
+		call.user = &g[i];
+		assert_int_equal(llm_submit(c, &call, NULL, &d), 0);
+	}
+	t0 = now_s();
+	diag_clear(&d);
+	assert_int_equal(llm_run(c, &d), -1);
+	assert_true(now_s() - t0 < 30);
+	assert_true(llm_unreachable(c));
+	assert_int_equal(d.code, EX_TEMPFAIL);
+	assert_non_null(strstr(d.msg, "endpoints unreachable: 127.0.0.1:1: "));
+	assert_non_null(strstr(d.msg, "; localhost:1: "));
+	for (i = 0; i < 20; i++) {
+		assert_int_equal(g[i].n, 1);
+		assert_int_equal(g[i].status, LLM_CANCELLED);
+	}
+	llm_stats(c, &st);
+	assert_int_equal(st.failed, 0);
+	/* Three failures or more on each endpoint, over a second. */
+	assert_true(st.http_requests >= 6);
+	assert_int_equal(llm_submit(c, &call, NULL, &d), -1);
+	llm_client_free(c);
+	apiconfig_entry_free(e);
+}
+
 /*
  * Another process (a child) claims the call's key in a shared cache: the
  * client waits for it instead of sending.  When the child stores an answer
@@ -939,6 +988,7 @@ main(void)
 		cmocka_unit_test(test_llm_run_rpm),
 		cmocka_unit_test(test_llm_run_tpm),
 		cmocka_unit_test(test_llm_run_awaits_claimed_key),
+		cmocka_unit_test(test_llm_run_unreachable),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -189,11 +189,7 @@ answer(struct opts *o)
 	if (cut > 0)
 		diag_warn(PROG, NULL, 0, "%zu answer%s reached max_tokens "
 		    "(finish_reason length)", cut, cut == 1 ? "" : "s");
-	if (!o->llm.quiet)
-		diag_error(PROG, NULL, 0, "%zu requests (%zu cache hits, %zu "
-		    "failed), prompt_tokens %lld, completion_tokens %lld",
-		    st.completed, st.cache_hits, st.failed, st.prompt_tokens,
-		    st.completion_tokens);
+	cli_summary(&r, st.completed);
 out:
 	answer_free(a);
 	answer_params_release(&o->ap);

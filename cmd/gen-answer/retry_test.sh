@@ -27,8 +27,11 @@ api_config api1.yaml "$MOCK_URL" "parallel: 20" "max_retries: 1"
     q.jsonl >out 2>err
 check_eq "retries exhausted: exit 75" 75 $?
 check_eq "retries exhausted: no output" 0 "$(wc -c <out)"
+# One line for the first failure of the kind, the other 19 counted.
 check "retries exhausted: reported" grep -qx "gen-answer: question \
-328c149ed45a41c0b9d6f14659e63599: FAILED after 2 attempts: HTTP 500: .*" err
+[0-9a-f]*: FAILED after 2 attempts: HTTP 500: .*" err
+check "retries exhausted: the others counted" grep -qx "gen-answer: and 19 \
+more calls FAILED after 2 attempts: HTTP 500: .*" err
 check_eq "retries exhausted: 20 failure records" 20 "$(wc -l <failed.jsonl)"
 check "retries exhausted: failure record" grep -q "^{\"question_id\": \
 \"328c149ed45a41c0b9d6f14659e63599\", \"model\": \"mock\", \"turn\": 1, \

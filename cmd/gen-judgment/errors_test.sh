@@ -127,4 +127,17 @@ check_eq "judge config alias bomb: message" \
     "gen-judgment: $T/bomb.yaml:$((lines + 7)): YAML aliases expand to more than 50000 nodes" \
     "$(head -c 300 "$T/err")"
 check_eq "judge config alias bomb: no request" "$n" "$(log_lines "$MOCK_LOG")"
+# A dead endpoint: one line and exit 75 at once, every game not judged.
+host=${MOCK_URL#http://}
+host=${host%/v1}
+stop_mock
+judge --api-config "$T/api.yaml" --no-cache "$D/answers.jsonl" \
+    >"$T/out" 2>"$T/err"
+check_eq "dead endpoint: exit 75" 75 $?
+check "dead endpoint: one line" \
+    grep -q "^gen-judgment: endpoint unreachable: $host: Failed" "$T/err"
+check "dead endpoint: the games not judged" \
+    grep -q "; 16 calls not made\$" "$T/err"
+check_eq "dead endpoint: that line and the summary" 2 "$(wc -l <"$T/err")"
+check_eq "dead endpoint: no judgment" 0 "$(wc -l <"$T/out")"
 done_testing

@@ -42,5 +42,6 @@ check_eq "401: no output" "" "$(cat "$T/out3")"
 check_eq "401: 16 failure records" 16 "$(wc -l <"$T/failed" | tr -d ' ')"
 check "401: one request each, no retry" test "$(log_lines "$MOCK_LOG")" -eq 16
 check "401: failure record" grep -q '^{"question_id": "q2", "model": "m2", "judge": "mock-judge", "game": 2, "error": "HTTP 401: [^"]*", "attempts": 1, "status": 401}$' "$T/failed"
-check "401: diagnostic" grep -q "^gen-judgment: question q2 (model m2, game 2): FAILED after 1 attempts: HTTP 401" "$T/err3"
+check "401: diagnostic" grep -q "^gen-judgment: question q[0-9] (model m[0-9a-z.-]*, game [12]): FAILED after 1 attempts: HTTP 401" "$T/err3"
+check "401: the others counted" grep -q "^gen-judgment: and 15 more calls FAILED after 1 attempts: HTTP 401" "$T/err3"
 done_testing

@@ -391,11 +391,7 @@ run(const struct opts *o, struct judge_config *jc)
 		rc = diag_print(PROG, &d);
 	rc = diag_worse(rc, cli_flush_stdout(PROG));
 	llm_stats(r.llm, &st);
-	if (!o->llm.quiet)
-		fprintf(stderr, "%s: %zu requests (%zu cache hits, %zu "
-		    "failed), prompt_tokens %lld, completion_tokens %lld\n",
-		    PROG, st.submitted, st.cache_hits, st.failed,
-		    st.prompt_tokens, st.completion_tokens);
+	cli_summary(&r, st.submitted);
 	rc = diag_worse(rc, r.rc);
 out:
 	llm_client_free(r.llm);
