@@ -1,6 +1,8 @@
 /* apiconfig.c: one entry of the API config, validated, keys resolved. */
 #include <ctype.h>
+#include <errno.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,7 +22,7 @@ const char *const apiconfig_keys[] = {
 
 /* Keys of an endpoint that judgepipe reads. */
 const char *const apiconfig_endpoint_keys[] = {
-	"api_base", "api_key", NULL,
+	"api_base", "api_key", "ca_bundle", NULL,
 };
 
 struct ctx {
@@ -198,13 +200,51 @@ base_ok(const char *b)
 }
 
 static void
-add_endpoint(struct apiconfig_entry *e, const char *base, char *key)
+add_endpoint(struct apiconfig_entry *e, const char *base, char *key,
+    char *ca_bundle)
 {
 	e->endpoints = xrealloc(e->endpoints,
 	    (e->n_endpoints + 1) * sizeof(*e->endpoints));
 	e->endpoints[e->n_endpoints].api_base = xstrdup(base);
 	e->endpoints[e->n_endpoints].api_key = key;
+	e->endpoints[e->n_endpoints].ca_bundle = ca_bundle;
 	e->n_endpoints++;
+}
+
+/*
+ * The endpoint's "ca_bundle:" path, relative to the config file's
+ * directory unless absolute, into *out (malloc'ed; NULL when absent).  A
+ * file that cannot be read is a config error, before any request.
+ */
+static int
+read_ca_bundle(struct ctx *x, const json_t *ep, char **out)
+{
+	const json_t *v = json_object_get(ep, "ca_bundle");
+	const char *path, *slash;
+	struct buf b;
+	FILE *f;
+
+	*out = NULL;
+	if (v == NULL || json_is_null(v))
+		return 0;
+	if (!json_is_string(v) || json_string_length(v) == 0)
+		return bad(x, v, "ca_bundle", "must be a file name");
+	path = json_string_value(v);
+	buf_init(&b);
+	slash = strrchr(x->file, '/');
+	if (path[0] != '/' && slash != NULL)
+		buf_add(&b, x->file, (size_t)(slash - x->file) + 1);
+	buf_adds(&b, path);
+	if ((f = fopen(b.p, "r")) == NULL) {
+		diag_set(x->d, EX_CONFIG, x->file, line_of(x, v), "entry '%s': "
+		    "ca_bundle: cannot read '%s': %s", x->e->name, b.p,
+		    strerror(errno));
+		buf_release(&b);
+		return -1;
+	}
+	fclose(f);
+	*out = buf_detach(&b, NULL);
+	return 0;
 }
 
 static int
@@ -214,7 +254,7 @@ read_endpoints(struct ctx *x, const json_t *entry)
 	const json_t *eps = json_object_get(entry, "endpoints");
 	const json_t *ep;
 	const char *base;
-	char *key;
+	char *key, *ca;
 	size_t i, k;
 
 	if (eps == NULL || json_is_null(eps)) {
@@ -230,7 +270,7 @@ read_endpoints(struct ctx *x, const json_t *entry)
 			    "OPENAI_BASE_URL: not an http:// or https:// URL");
 		if (resolve_key(x, NULL, entry, &key) == -1)
 			return -1;
-		add_endpoint(e, base, key);
+		add_endpoint(e, base, key, NULL);
 		return 0;
 	}
 	if (!json_is_array(eps) || json_array_size(eps) == 0)
@@ -259,9 +299,13 @@ read_endpoints(struct ctx *x, const json_t *entry)
 				warn(x, v, "endpoint key '%s' ignored",
 				    key_name);
 		}
-		if (resolve_key(x, ep, entry, &key) == -1)
+		if (read_ca_bundle(x, ep, &ca) == -1)
 			return -1;
-		add_endpoint(e, base, key);
+		if (resolve_key(x, ep, entry, &key) == -1) {
+			free(ca);
+			return -1;
+		}
+		add_endpoint(e, base, key, ca);
 	}
 	return 0;
 }
@@ -468,6 +512,7 @@ apiconfig_entry_free(struct apiconfig_entry *e)
 		return;
 	for (i = 0; i < e->n_endpoints; i++) {
 		free(e->endpoints[i].api_base);
+		free(e->endpoints[i].ca_bundle);
 		if (e->endpoints[i].api_key != NULL) {
 			/* Do not leave the key in freed memory. */
 			explicit_bzero(e->endpoints[i].api_key,

@@ -17,10 +17,16 @@ enum apiconfig_type {
  * One endpoint.  api_key is the resolved key ("${VAR}" expanded, fallbacks
  * applied) or NULL when none is configured (no authentication header is
  * sent).  The key must never be printed, logged, cached or hashed.
+ * ca_bundle is the endpoint's "ca_bundle:", a PEM file of the certificate
+ * authorities its TLS certificate is checked against (a relative path
+ * taken from the config file's directory; checked readable at load), or
+ * NULL for the default ($CURL_CA_BUNDLE, $SSL_CERT_FILE, the system's).
+ * It is not part of the cache key.
  */
 struct apiconfig_endpoint {
 	char *api_base;
 	char *api_key;
+	char *ca_bundle;
 };
 
 /* A warning found while reading an entry, with its position. */

@@ -290,6 +290,38 @@ test_apiconfig_price(void **state)
 	    "number >= 0 (USD per million tokens)");
 }
 
+static void
+test_apiconfig_ca_bundle(void **state)
+{
+	struct apiconfig_entry *e;
+	struct diag d;
+
+	clear_env(state);
+	/* Relative to the config file's directory ("" here: the current). */
+	e = load("m:\n  endpoints:\n    - api_base: https://a.example/v1\n"
+	    "      ca_bundle: testdata/tls/h2proxy.js\n"
+	    "    - api_base: https://b.example/v1\n", "m", &d);
+	assert_non_null(e);
+	assert_string_equal(e->endpoints[0].ca_bundle,
+	    "testdata/tls/h2proxy.js");
+	assert_null(e->endpoints[1].ca_bundle);
+	assert_int_equal(e->n_warnings, 0);
+	apiconfig_entry_free(e);
+	diag_clear(&d);
+	e = apiconfig_load_entry_mem("conf/api.yaml", "m:\n  endpoints:\n"
+	    "    - api_base: https://a.example/v1\n"
+	    "      ca_bundle: ca.pem\n", 77, "m", &d);
+	assert_null(e);
+	assert_int_equal(d.code, EX_CONFIG);
+	assert_int_equal(d.line, 4);
+	assert_string_equal(d.msg, "entry 'm': ca_bundle: cannot read "
+	    "'conf/ca.pem': No such file or directory");
+	assert_null(load("m:\n  endpoints:\n    - api_base: https://a/v1\n"
+	    "      ca_bundle: [x]\n", "m", &d));
+	assert_string_equal(d.msg, "entry 'm': 'ca_bundle' must be a file "
+	    "name");
+}
+
 int
 main(void)
 {
@@ -300,6 +332,7 @@ main(void)
 		cmocka_unit_test(test_apiconfig_settings),
 		cmocka_unit_test(test_apiconfig_bad_values),
 		cmocka_unit_test(test_apiconfig_price),
+		cmocka_unit_test(test_apiconfig_ca_bundle),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

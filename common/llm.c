@@ -68,6 +68,7 @@ struct job {
 	int permanent;			/* the last failure: no wait fixes it */
 	int attempts;
 	long http_status;
+	int http_version;		/* 10, 11, 20, 30; 0 none */
 	char *error;			/* last failure text */
 	int retryable;
 	/* The current attempt. */
@@ -104,6 +105,8 @@ struct bucket {
 struct endpoint {
 	char *url;
 	char *host;			/* "host:port" of api_base, for messages */
+	const char *cainfo;		/* CA file and directory for TLS */
+	const char *capath;
 	struct curl_slist *headers;
 	long http_version;
 	double blocked_until;		/* monotonic ms; after a 429 delay */
@@ -141,6 +144,8 @@ struct llm_client {
 	struct diag fatal_diag;
 	struct llm_stats st;
 	char *noproxy;
+	char *default_cainfo;		/* libcurl's built-in CA file, path */
+	char *default_capath;
 };
 
 /*
@@ -811,6 +816,7 @@ finish(struct llm_client *c, struct job *j, struct llm_result *r)
 	memcpy(r->key_hex, j->key_hex, sizeof(r->key_hex));
 	r->attempts = j->attempts;
 	r->http_status = j->http_status;
+	r->http_version = j->http_version;
 	/* Paid for and stored, given up or cancelled: others may ask now. */
 	if (j->claimed) {
 		cache_release(c->o.cache, j->key);
@@ -898,6 +904,56 @@ value_ok(const json_t *v)
  * The client.
  */
 
+/* A variable's value, or NULL when it is unset or empty. */
+static const char *
+env(const char *name)
+{
+	const char *v = getenv(name);
+
+	return v != NULL && v[0] != '\0' ? v : NULL;
+}
+
+/*
+ * Which certificate authorities each endpoint trusts: its "ca_bundle",
+ * else $CURL_CA_BUNDLE, else $SSL_CERT_FILE (as the curl tool reads them;
+ * libcurl itself does not), else libcurl's built-in file; $SSL_CERT_DIR
+ * is a directory of them.  Handles move between endpoints, so each
+ * transfer sets both, the built-in values included.
+ */
+static void
+ca_init(struct llm_client *c)
+{
+	const char *file = env("CURL_CA_BUNDLE"), *dir = env("SSL_CERT_DIR");
+	char *v = NULL;
+	CURL *x;
+	size_t i;
+
+	if (file == NULL)
+		file = env("SSL_CERT_FILE");
+#if LIBCURL_VERSION_NUM >= 0x075400	/* CURLINFO_CAINFO: 7.84.0 */
+	if ((x = curl_easy_init()) != NULL) {
+		if (curl_easy_getinfo(x, CURLINFO_CAINFO, &v) == CURLE_OK &&
+		    v != NULL)
+			c->default_cainfo = xstrdup(v);
+		v = NULL;
+		if (curl_easy_getinfo(x, CURLINFO_CAPATH, &v) == CURLE_OK &&
+		    v != NULL)
+			c->default_capath = xstrdup(v);
+		curl_easy_cleanup(x);
+	}
+#else
+	(void)x;
+	(void)v;
+#endif
+	for (i = 0; i < c->n_eps; i++) {
+		const char *own = c->e->endpoints[i].ca_bundle;
+
+		c->eps[i].cainfo = own != NULL ? own : file != NULL ? file :
+		    c->default_cainfo;
+		c->eps[i].capath = dir != NULL ? dir : c->default_capath;
+	}
+}
+
 /* "host[:port]" of an http(s) URL, without user info (malloc'ed). */
 static char *
 url_host(const char *url)
@@ -960,6 +1016,7 @@ llm_client_new(const struct apiconfig_entry *e, const struct llm_options *o,
 		explicit_bzero(b.p, b.cap);
 	}
 	buf_release(&b);
+	ca_init(c);
 	/*
 	 * Keep loopback traffic off any configured proxy: tests and local
 	 * servers must never leave the machine.
@@ -1107,6 +1164,8 @@ start(struct llm_client *c, struct job *j, double now, struct diag *d)
 	curl_easy_setopt(x, CURLOPT_POSTFIELDSIZE_LARGE,
 	    (curl_off_t)j->body.len);
 	curl_easy_setopt(x, CURLOPT_HTTP_VERSION, ep->http_version);
+	curl_easy_setopt(x, CURLOPT_CAINFO, ep->cainfo);
+	curl_easy_setopt(x, CURLOPT_CAPATH, ep->capath);
 	curl_easy_setopt(x, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(x, CURLOPT_ACCEPT_ENCODING, "");
 	curl_easy_setopt(x, CURLOPT_TCP_KEEPALIVE, 1L);
@@ -1369,10 +1428,16 @@ transfer_done(struct llm_client *c, CURLMsg *msg, double now)
 	long status = 0;
 	struct llm_response resp;
 	char err[CURL_ERROR_SIZE + 64];
+	long version = 0;
 	int kind;
 
 	curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&j);
 	curl_easy_getinfo(msg->easy_handle, CURLINFO_RESPONSE_CODE, &status);
+	curl_easy_getinfo(msg->easy_handle, CURLINFO_HTTP_VERSION, &version);
+	j->http_version = version == CURL_HTTP_VERSION_1_0 ? 10 :
+	    version == CURL_HTTP_VERSION_1_1 ? 11 :
+	    version == CURL_HTTP_VERSION_2_0 ? 20 :
+	    version == CURL_HTTP_VERSION_3 ? 30 : 0;
 	curl_multi_remove_handle(c->multi, msg->easy_handle);
 	h = j->h;
 	j->h = NULL;
@@ -1915,6 +1980,8 @@ llm_client_free(struct llm_client *c)
 	free(c->heap);
 	strmap_release(&c->claims);
 	free(c->noproxy);
+	free(c->default_cainfo);
+	free(c->default_capath);
 	free(c);
 	curl_global_cleanup();
 }

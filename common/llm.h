@@ -109,6 +109,8 @@ struct llm_result {
 	int from_cache;
 	int attempts;			/* HTTP attempts made (0 for a hit) */
 	long http_status;		/* of the last attempt, 0 if none */
+	int http_version;		/* its protocol: 11 for HTTP/1.1,
+					   20 for HTTP/2; 0 if none */
 	const char *error;		/* NULL unless LLM_FAILED/CANCELLED */
 	int exit_code;			/* 0, EX_UNAVAILABLE or EX_TEMPFAIL */
 	const json_t *value;		/* cache value (LLM_OK only) */

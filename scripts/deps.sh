@@ -6,7 +6,7 @@ need="gcc make pkg-config libcurl4-openssl-dev libzstd-dev libjansson-dev
 libyaml-dev libssl-dev libpcre2-dev"
 case "${1:-build}" in
 test) need="$need libcmocka-dev zstd parallel curl jq man-db bsdextrautils
-	clang libfuzzer-14-dev" ;;
+	clang libfuzzer-14-dev stunnel4 openssl nodejs" ;;
 bench) need="$need zstd time bc curl" ;;
 release) need="$need jq zstd" ;;
 esac
