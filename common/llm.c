@@ -9,9 +9,9 @@
 #include <unistd.h>
 #include <curl/curl.h>
 
-#include "jsonw.h"
 #include "llm.h"
 #include "strmap.h"
+#include "wire.h"
 
 #define MAX_RESPONSE	(64u << 20)	/* bytes; larger bodies fail */
 #define MAX_SERVER_DELAY_MS	300000.0	/* longer fails */
@@ -104,7 +104,7 @@ struct bucket {
 
 struct endpoint {
 	char *url;
-	char *host;			/* "host:port" of api_base, for messages */
+	char *host;			/* "host:port" of api_base */
 	const char *cainfo;		/* CA file and directory for TLS */
 	const char *capath;
 	struct curl_slist *headers;
@@ -113,7 +113,7 @@ struct endpoint {
 	/* Attempts in a row that could not reach it (DOWN_FAILS). */
 	int down_fails;
 	double down_since;		/* monotonic ms of the first of them */
-	int down_permanent;		/* the last one: a certificate problem */
+	int down_permanent;		/* the last one: a bad certificate */
 	char down_error[CURL_ERROR_SIZE + 64];
 };
 
@@ -135,9 +135,10 @@ struct llm_client {
 	struct job *flight;		/* list of the transfers in flight */
 	struct bucket rpm, tpm;
 	uint64_t rng;
-	int stopping;			/* abort: interrupted now, or fatal */
-	int draining;			/* interrupted or down: finish what runs */
-	int down;			/* every endpoint is down (DOWN_FAILS) */
+	int stopping;			/* abort: interrupted now or fatal */
+	int draining;			/* interrupted or down: finish those
+					   in flight */
+	int down;			/* every endpoint is (DOWN_FAILS) */
 	struct diag down_diag;
 	int interrupted;
 	int fatal;
@@ -184,7 +185,7 @@ uniform(struct llm_client *c)
 }
 
 /*
- * Pure helpers: keys, requests, responses, delays.
+ * Pure helpers: keys, answer ids, delays (wire.c has the requests).
  */
 
 void
@@ -208,119 +209,6 @@ llm_call_key(const struct apiconfig_entry *e, const struct request_message *m,
 }
 
 void
-llm_request_url(const struct apiconfig_entry *e, size_t i, struct buf *url)
-{
-	const char *base = e->endpoints[i].api_base;
-	size_t n = strlen(base);
-
-	while (n > 0 && base[n - 1] == '/')
-		n--;
-	buf_add(url, base, n);
-	if (e->api_type == APICONFIG_OPENAI)
-		buf_adds(url, "/chat/completions");
-	else if (n >= 3 && memcmp(base + n - 3, "/v1", 3) == 0)
-		buf_adds(url, "/messages");
-	else
-		buf_adds(url, "/v1/messages");
-}
-
-void
-llm_request_headers(const struct apiconfig_entry *e, size_t i,
-    struct buf *h)
-{
-	const char *key = e->endpoints[i].api_key;
-
-	buf_adds(h, "Content-Type: application/json\n");
-	if (e->api_type == APICONFIG_ANTHROPIC) {
-		if (key != NULL)
-			buf_printf(h, "x-api-key: %s\n", key);
-		buf_adds(h, "anthropic-version: 2023-06-01\n");
-	} else if (key != NULL)
-		buf_printf(h, "Authorization: Bearer %s\n", key);
-	/* curl would wait up to 1 s for "100 Continue" on large bodies. */
-	buf_adds(h, "Expect:\n");
-}
-
-static void
-add_member_name(struct buf *b, const char *name, int *first)
-{
-	if (!*first)
-		buf_addc(b, ',');
-	*first = 0;
-	jsonw_string(b, name, strlen(name), JSONW_COMPACT);
-	buf_addc(b, ':');
-}
-
-static void
-add_messages(struct buf *b, const struct request_message *m, size_t n)
-{
-	size_t i;
-	int first = 1;
-
-	buf_addc(b, '[');
-	for (i = 0; i < n; i++) {
-		if (!first)
-			buf_addc(b, ',');
-		first = 0;
-		buf_adds(b, "{\"role\":");
-		jsonw_string(b, m[i].role, strlen(m[i].role), JSONW_COMPACT);
-		buf_adds(b, ",\"content\":");
-		jsonw_string(b, m[i].content, m[i].len, JSONW_COMPACT);
-		buf_addc(b, '}');
-	}
-	buf_addc(b, ']');
-}
-
-void
-llm_request_body(const struct apiconfig_entry *e,
-    const struct request_message *m, size_t n, double temperature,
-    long long max_tokens, struct buf *b)
-{
-	json_t *params = request_params_new(temperature, max_tokens,
-	    e->extra_body);
-	const char *k;
-	json_t *v;
-	int first = 1;
-
-	buf_addc(b, '{');
-	add_member_name(b, "model", &first);
-	jsonw_string(b, e->model_name, strlen(e->model_name), JSONW_COMPACT);
-	if (e->api_type == APICONFIG_OPENAI) {
-		add_member_name(b, "messages", &first);
-		add_messages(b, m, n);
-		json_object_foreach(params, k, v) {
-			add_member_name(b, k, &first);
-			jsonw_dump(b, v, JSONW_COMPACT);
-		}
-	} else {
-		add_member_name(b, "max_tokens", &first);
-		jsonw_dump(b, json_object_get(params, "max_tokens"),
-		    JSONW_COMPACT);
-		add_member_name(b, "temperature", &first);
-		jsonw_dump(b, json_object_get(params, "temperature"),
-		    JSONW_COMPACT);
-		if (n > 0 && strcmp(m[0].role, "system") == 0) {
-			add_member_name(b, "system", &first);
-			jsonw_string(b, m[0].content, m[0].len,
-			    JSONW_COMPACT);
-			m++;
-			n--;
-		}
-		add_member_name(b, "messages", &first);
-		add_messages(b, m, n);
-		json_object_foreach(params, k, v) {
-			if (strcmp(k, "max_tokens") == 0 ||
-			    strcmp(k, "temperature") == 0)
-				continue;
-			add_member_name(b, k, &first);
-			jsonw_dump(b, v, JSONW_COMPACT);
-		}
-	}
-	buf_addc(b, '}');
-	json_decref(params);
-}
-
-void
 llm_answer_id(const char *hexkeys, size_t len, char out[23])
 {
 	static const char alphabet[] =
@@ -337,268 +225,6 @@ llm_answer_id(const char *hexkeys, size_t len, char out[23])
 		v /= 57;
 	}
 	out[22] = '\0';
-}
-
-/* Copy at most max bytes of s into dst as one printable line. */
-static void
-snippet(char *dst, size_t dstlen, const char *s, size_t n, size_t max)
-{
-	size_t i, j = 0, start, need;
-	unsigned char lead;
-
-	if (n > max)
-		n = max;
-	for (i = 0; i < n && j + 1 < dstlen; i++) {
-		unsigned char ch = (unsigned char)s[i];
-
-		dst[j++] = (ch < 0x20 || ch == 0x7f) ? ' ' : (char)ch;
-	}
-	/* Do not end inside a UTF-8 sequence: drop an incomplete last one. */
-	start = j;
-	while (start > 0 && ((unsigned char)dst[start - 1] & 0xc0) == 0x80)
-		start--;
-	if (start > 0 && (unsigned char)dst[start - 1] >= 0xc0) {
-		lead = (unsigned char)dst[start - 1];
-		need = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : 2;
-		if (j - (start - 1) < need)
-			j = start - 1;
-	}
-	dst[j] = '\0';
-}
-
-/* The error message of an API error body, or a snippet of the body. */
-static void
-error_text(char *dst, size_t dstlen, long status, const char *body,
-    size_t len)
-{
-	json_t *root = json_loadb(body, len, JSON_ALLOW_NUL, NULL);
-	const json_t *err, *msg = NULL;
-	char s[300];
-
-	s[0] = '\0';
-	if (root != NULL && json_is_object(root)) {
-		err = json_object_get(root, "error");
-		if (json_is_object(err))
-			msg = json_object_get(err, "message");
-		else if (json_is_string(err))
-			msg = err;
-		if (msg == NULL)
-			msg = json_object_get(root, "message");
-		if (json_is_string(msg)) {
-			snippet(s, sizeof(s), json_string_value(msg),
-			    json_string_length(msg), 240);
-		}
-	}
-	/* A page that is not JSON (a proxy's, say): quote its start. */
-	if (root == NULL && len > 0)
-		snippet(s, sizeof(s), body, len, 120);
-	json_decref(root);
-	if (s[0] != '\0')
-		snprintf(dst, dstlen, "HTTP %ld: %s", status, s);
-	else
-		snprintf(dst, dstlen, "HTTP %ld", status);
-}
-
-static long long
-int_member(const json_t *o, const char *k, long long dflt)
-{
-	const json_t *v = json_object_get(o, k);
-
-	return json_is_integer(v) ? (long long)json_integer_value(v) : dflt;
-}
-
-static void
-parse_usage(enum apiconfig_type t, const json_t *u, struct llm_usage *out)
-{
-	const json_t *det;
-
-	memset(out, 0, sizeof(*out));
-	out->reasoning_tokens = -1;
-	if (!json_is_object(u))
-		return;
-	out->present = 1;
-	if (t == APICONFIG_OPENAI) {
-		out->prompt_tokens = int_member(u, "prompt_tokens", 0);
-		out->completion_tokens = int_member(u, "completion_tokens", 0);
-		out->total_tokens = int_member(u, "total_tokens",
-		    out->prompt_tokens + out->completion_tokens);
-		det = json_object_get(u, "completion_tokens_details");
-		if (json_is_object(det))
-			out->reasoning_tokens = int_member(det,
-			    "reasoning_tokens", -1);
-	} else {
-		out->prompt_tokens = int_member(u, "input_tokens", 0);
-		out->completion_tokens = int_member(u, "output_tokens", 0);
-		out->total_tokens = out->prompt_tokens +
-		    out->completion_tokens;
-	}
-}
-
-static int
-fail(struct llm_response *out, int retryable, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static int
-fail(struct llm_response *out, int retryable, const char *fmt, ...)
-{
-	va_list ap;
-
-	out->retryable = retryable;
-	va_start(ap, fmt);
-	vsnprintf(out->error, sizeof(out->error), fmt, ap);
-	va_end(ap);
-	return -1;
-}
-
-static int
-parse_openai(const json_t *root, struct llm_response *out)
-{
-	const json_t *ch, *msg, *content, *fr;
-
-	ch = json_array_get(json_object_get(root, "choices"), 0);
-	msg = json_object_get(ch, "message");
-	content = json_object_get(msg, "content");
-	if (!json_is_string(content))
-		return -1;
-	out->text = xstrndup(json_string_value(content),
-	    json_string_length(content));
-	out->text_len = json_string_length(content);
-	fr = json_object_get(ch, "finish_reason");
-	if (json_is_string(fr))
-		out->finish_reason = xstrdup(json_string_value(fr));
-	parse_usage(APICONFIG_OPENAI, json_object_get(root, "usage"),
-	    &out->usage);
-	return 0;
-}
-
-static int
-parse_anthropic(const json_t *root, struct llm_response *out)
-{
-	const json_t *content, *blk, *fr;
-	struct buf b;
-	size_t i;
-
-	content = json_object_get(root, "content");
-	if (!json_is_array(content))
-		return -1;
-	buf_init(&b);
-	/* All text blocks in order (upstream kept only block 0). */
-	json_array_foreach(content, i, blk) {
-		const json_t *ty = json_object_get(blk, "type");
-		const json_t *tx = json_object_get(blk, "text");
-
-		if (json_is_string(ty) &&
-		    strcmp(json_string_value(ty), "text") == 0 &&
-		    json_is_string(tx))
-			buf_add(&b, json_string_value(tx),
-			    json_string_length(tx));
-	}
-	out->text = buf_detach(&b, &out->text_len);
-	fr = json_object_get(root, "stop_reason");
-	if (json_is_string(fr))
-		out->finish_reason = xstrdup(json_string_value(fr));
-	parse_usage(APICONFIG_ANTHROPIC, json_object_get(root, "usage"),
-	    &out->usage);
-	return 0;
-}
-
-int
-llm_response_parse(enum apiconfig_type t, long status, const char *body,
-    size_t len, struct llm_response *out)
-{
-	json_t *root;
-	json_error_t je;
-	int r;
-
-	memset(out, 0, sizeof(*out));
-	out->usage.reasoning_tokens = -1;
-	if (status < 200 || status > 299) {
-		error_text(out->error, sizeof(out->error), status, body, len);
-		out->retryable = status == 408 || status == 409 ||
-		    status == 429 || (status >= 500 && status <= 599);
-		return -1;
-	}
-	root = json_loadb(body, len, JSON_ALLOW_NUL, &je);
-	if (root == NULL)
-		return fail(out, 1, "invalid JSON in HTTP %ld response: %s",
-		    status, je.text);
-	if (!json_is_object(root)) {
-		json_decref(root);
-		return fail(out, 1, "HTTP %ld response is not a JSON object",
-		    status);
-	}
-	if (t == APICONFIG_OPENAI)
-		r = parse_openai(root, out);
-	else
-		r = parse_anthropic(root, out);
-	if (r == -1) {
-		/* The API can return 200 with an error body: quote it. */
-		if (json_object_get(root, "error") != NULL) {
-			char e[400];
-
-			error_text(e, sizeof(e), status, body, len);
-			fail(out, 0, "%s", e);
-		} else
-			fail(out, 0, "HTTP %ld response without content",
-			    status);
-	}
-	json_decref(root);
-	return r;
-}
-
-void
-llm_response_release(struct llm_response *r)
-{
-	if (r == NULL)
-		return;
-	free(r->text);
-	free(r->finish_reason);
-	r->text = NULL;
-	r->finish_reason = NULL;
-}
-
-static int
-parse_number(const char *s, double *out)
-{
-	char *end;
-	double v;
-
-	while (isspace((unsigned char)*s))
-		s++;
-	if (*s == '\0' || *s == '-' || *s == '+')
-		return -1;
-	v = strtod(s, &end);
-	while (isspace((unsigned char)*end))
-		end++;
-	if (*end != '\0' || !isfinite(v) || v < 0)
-		return -1;
-	*out = v;
-	return 0;
-}
-
-double
-llm_retry_after_ms(const char *retry_after, const char *retry_after_ms,
-    time_t now)
-{
-	double v;
-	struct tm tm;
-	const char *end;
-
-	if (retry_after_ms != NULL && parse_number(retry_after_ms, &v) == 0)
-		return v;
-	if (retry_after == NULL)
-		return -1;
-	if (parse_number(retry_after, &v) == 0)
-		return v * 1000.0;
-	/* An HTTP-date (IMF-fixdate): "Sun, 06 Nov 1994 08:49:37 GMT". */
-	memset(&tm, 0, sizeof(tm));
-	while (isspace((unsigned char)*retry_after))
-		retry_after++;
-	end = strptime(retry_after, "%a, %d %b %Y %H:%M:%S GMT", &tm);
-	if (end == NULL)
-		return -1;
-	v = difftime(timegm(&tm), now);
-	return v > 0 ? v * 1000.0 : 0;
 }
 
 double
@@ -799,7 +425,7 @@ scrub_keys(const struct apiconfig_entry *e, char *s)
 }
 
 static void
-stats_usage(struct llm_client *c, const struct llm_usage *u)
+stats_usage(struct llm_client *c, const struct wire_usage *u)
 {
 	if (u->present) {
 		c->st.prompt_tokens += u->prompt_tokens;
@@ -854,20 +480,6 @@ finish_cancelled(struct llm_client *c, struct job *j)
 	finish(c, j, &r);
 }
 
-static void
-usage_from_value(const json_t *u, struct llm_usage *out)
-{
-	memset(out, 0, sizeof(*out));
-	out->reasoning_tokens = -1;
-	if (!json_is_object(u))
-		return;
-	out->present = 1;
-	out->prompt_tokens = int_member(u, "prompt_tokens", 0);
-	out->completion_tokens = int_member(u, "completion_tokens", 0);
-	out->total_tokens = int_member(u, "total_tokens",
-	    out->prompt_tokens + out->completion_tokens);
-}
-
 /* Deliver an LLM_OK result from a cache value. */
 static void
 finish_value(struct llm_client *c, struct job *j, const json_t *v,
@@ -882,7 +494,9 @@ finish_value(struct llm_client *c, struct job *j, const json_t *v,
 	r.text = json_string_value(text);
 	r.text_len = json_string_length(text);
 	r.finish_reason = json_is_string(fr) ? json_string_value(fr) : NULL;
-	usage_from_value(json_object_get(v, "usage"), &r.usage);
+	/* A cache value's usage has the openai names. */
+	wire_usage_parse(APICONFIG_OPENAI, json_object_get(v, "usage"),
+	    &r.usage);
 	r.created = json_number_value(json_object_get(v, "created"));
 	r.latency_ms = json_number_value(json_object_get(v, "latency_ms"));
 	r.from_cache = from_cache;
@@ -1000,14 +614,14 @@ llm_client_new(const struct apiconfig_entry *e, const struct llm_options *o,
 		char *line, *save = NULL;
 
 		buf_reset(&b);
-		llm_request_url(e, i, &b);
+		wire_request_url(e, i, &b);
 		c->eps[i].url = xstrdup(b.p);
 		c->eps[i].host = url_host(e->endpoints[i].api_base);
 		c->eps[i].http_version =
 		    strncasecmp(b.p, "https://", 8) == 0 ?
 		    CURL_HTTP_VERSION_2TLS : CURL_HTTP_VERSION_1_1;
 		buf_reset(&b);
-		llm_request_headers(e, i, &b);
+		wire_request_headers(e, i, &b);
 		for (line = strtok_r(b.p, "\n", &save); line != NULL;
 		    line = strtok_r(NULL, "\n", &save))
 			c->eps[i].headers = curl_slist_append(
@@ -1070,28 +684,6 @@ on_write(char *p, size_t size, size_t n, void *arg)
 	return len;
 }
 
-static int
-header_is(const char *p, size_t n, const char *name, const char **val,
-    size_t *vlen)
-{
-	size_t k = strlen(name);
-
-	if (n <= k || p[k] != ':' || strncasecmp(p, name, k) != 0)
-		return 0;
-	p += k + 1;
-	n -= k + 1;
-	while (n > 0 && (*p == ' ' || *p == '\t')) {
-		p++;
-		n--;
-	}
-	while (n > 0 && (p[n - 1] == '\r' || p[n - 1] == '\n' ||
-	    p[n - 1] == ' ' || p[n - 1] == '\t'))
-		n--;
-	*val = p;
-	*vlen = n;
-	return 1;
-}
-
 static size_t
 on_header(char *p, size_t size, size_t n, void *arg)
 {
@@ -1104,13 +696,13 @@ on_header(char *p, size_t size, size_t n, void *arg)
 	if (len >= 5 && memcmp(p, "HTTP/", 5) == 0) {
 		j->retry_after[0] = j->retry_after_ms[0] = '\0';
 		j->should_retry = -1;
-	} else if (header_is(p, len, "retry-after-ms", &v, &vl)) {
+	} else if (wire_header(p, len, "retry-after-ms", &v, &vl)) {
 		snprintf(j->retry_after_ms, sizeof(j->retry_after_ms),
 		    "%.*s", (int)(vl < 63 ? vl : 63), v);
-	} else if (header_is(p, len, "retry-after", &v, &vl)) {
+	} else if (wire_header(p, len, "retry-after", &v, &vl)) {
 		snprintf(j->retry_after, sizeof(j->retry_after), "%.*s",
 		    (int)(vl < 63 ? vl : 63), v);
-	} else if (header_is(p, len, "x-should-retry", &v, &vl)) {
+	} else if (wire_header(p, len, "x-should-retry", &v, &vl)) {
 		if (vl == 4 && strncasecmp(v, "true", 4) == 0)
 			j->should_retry = 1;
 		else if (vl == 5 && strncasecmp(v, "false", 5) == 0)
@@ -1151,7 +743,7 @@ start(struct llm_client *c, struct job *j, double now, struct diag *d)
 		return diag_set(d, EX_SOFTWARE, NULL, 0,
 		    "cannot create a libcurl handle");
 	if (j->body.len == 0)
-		llm_request_body(e, j->msgs, j->n_msgs, j->temperature,
+		wire_request_body(e, j->msgs, j->n_msgs, j->temperature,
 		    j->max_tokens, &j->body);
 	buf_reset(&j->resp);
 	j->retry_after[0] = j->retry_after_ms[0] = '\0';
@@ -1304,7 +896,7 @@ note_reach(struct llm_client *c, size_t i, int kind, const char *error,
 
 /* Store a fresh response in the cache and deliver it. */
 static void
-succeed(struct llm_client *c, struct job *j, struct llm_response *resp,
+succeed(struct llm_client *c, struct job *j, struct wire_response *resp,
     double latency_ms)
 {
 	json_t *v, *u, *stored;
@@ -1398,7 +990,7 @@ retry_or_fail(struct llm_client *c, struct job *j, long status, double now)
 		return;
 	}
 	delay = llm_backoff_ms(j->attempts, uniform(c));
-	server = llm_retry_after_ms(j->retry_after[0] ? j->retry_after : NULL,
+	server = wire_retry_after_ms(j->retry_after[0] ? j->retry_after : NULL,
 	    j->retry_after_ms[0] ? j->retry_after_ms : NULL, time(NULL));
 	if (server > MAX_SERVER_DELAY_MS) {
 		char msg[600];
@@ -1426,7 +1018,7 @@ transfer_done(struct llm_client *c, CURLMsg *msg, double now)
 	struct handle *h;
 	CURLcode rc = msg->data.result;
 	long status = 0;
-	struct llm_response resp;
+	struct wire_response resp;
 	char err[CURL_ERROR_SIZE + 64];
 	long version = 0;
 	int kind;
@@ -1466,7 +1058,7 @@ transfer_done(struct llm_client *c, CURLMsg *msg, double now)
 	note_reach(c, j->endpoint, 0, NULL, now);
 	j->permanent = 0;
 	handle_put(c, h);
-	if (llm_response_parse(c->e->api_type, status, j->resp.p, j->resp.len,
+	if (wire_response_parse(c->e->api_type, status, j->resp.p, j->resp.len,
 	    &resp) == 0) {
 		/* Correct the token estimate to what was actually used. */
 		if (c->tpm.cap > 0 && resp.usage.present)
@@ -1475,7 +1067,7 @@ transfer_done(struct llm_client *c, CURLMsg *msg, double now)
 		buf_release(&j->resp);
 		buf_release(&j->body);
 		succeed(c, j, &resp, now - j->start_ms);
-		llm_response_release(&resp);
+		wire_response_release(&resp);
 		return;
 	}
 	c->tpm.level = fmin(c->tpm.cap, c->tpm.level + j->tpm_charge);
@@ -1486,7 +1078,7 @@ transfer_done(struct llm_client *c, CURLMsg *msg, double now)
 	scrub_keys(c->e, resp.error);
 	set_error(j, resp.error);
 	j->retryable = resp.retryable;
-	llm_response_release(&resp);
+	wire_response_release(&resp);
 	retry_or_fail(c, j, status, now);
 }
 
@@ -1740,48 +1332,66 @@ outstanding(const struct llm_client *c)
 	    c->n_heap + c->in_flight > 0;
 }
 
+/*
+ * Fill the free slots and send: look pending calls up in the cache, move
+ * due timers and awaited calls to the ready queue, start what the slots
+ * and the rate limits allow, then let libcurl send when something started
+ * or *stale (the poll woke up: curl_multi_perform visits every transfer,
+ * so it runs only then).  *wait_ms receives how long the rate limits hold
+ * the next start back (0: not held).  Returns 0, or -1 with d set.
+ */
+static int
+fill_and_send(struct llm_client *c, int *stale, double *wait_ms,
+    struct diag *d)
+{
+	double now;
+	int n, running;
+
+	*wait_ms = 0;
+	if (!c->draining && !c->stopping) {
+		if (process_pending(c, d) == -1)
+			return -1;
+		/* A warm cache may have answered for a while: look again. */
+		now = mono_ms();
+		promote_timers(c, now);
+		if (!c->draining && !c->stopping) {
+			if (look_again(c, now, d) == -1)
+				return -1;
+			if ((n = start_ready(c, now, wait_ms, d)) == -1)
+				return -1;
+			if (n > 0)
+				*stale = 1;
+		}
+	}
+	if (c->multi == NULL || !*stale)
+		return 0;
+	*stale = 0;
+	if (curl_multi_perform(c->multi, &running) != CURLM_OK)
+		return diag_set(d, EX_SOFTWARE, NULL, 0,
+		    "libcurl multi loop failed");
+	return 0;
+}
+
 int
 llm_run(struct llm_client *c, struct diag *d)
 {
 	CURLMsg *m;
-	int running, left, n, stale = 1;
+	int left, stale = 1;
 	double now, wait_ms, timeout;
 
-	/*
-	 * curl_multi_perform visits every transfer, so it runs only when
-	 * something was started or the poll woke up (stale).
-	 */
 	while (outstanding(c)) {
 		check_interrupt(c);
 		if (c->stopping || (c->draining && c->in_flight == 0))
 			break;
-		wait_ms = 0;
-		if (!c->draining) {
-			if (process_pending(c, d) == -1)
-				goto fatal;
-			if (c->stopping)
-				break;
-			now = mono_ms();
-			promote_timers(c, now);
-			if (look_again(c, now, d) == -1)
-				goto fatal;
-			if ((n = start_ready(c, now, &wait_ms, d)) == -1)
-				goto fatal;
-			if (n > 0)
-				stale = 1;
-		}
+		if (fill_and_send(c, &stale, &wait_ms, d) == -1)
+			goto fatal;
+		if (c->stopping)
+			break;
 		if (c->multi == NULL && c->ready.n == 0 && c->n_heap == 0 &&
 		    c->waiting.n == 0)
 			continue;	/* everything came from the cache */
 		if (ensure_multi(c, d) == -1)
 			goto fatal;
-		if (stale && curl_multi_perform(c->multi, &running) !=
-		    CURLM_OK) {
-			diag_set(d, EX_SOFTWARE, NULL, 0,
-			    "libcurl multi loop failed");
-			goto fatal;
-		}
-		stale = 0;
 		now = mono_ms();
 		while ((m = curl_multi_info_read(c->multi, &left)) != NULL)
 			if (m->msg == CURLMSG_DONE)
@@ -1792,29 +1402,15 @@ llm_run(struct llm_client *c, struct diag *d)
 			 * answer): fill the freed slots and send first, so
 			 * the connections do not sit idle meanwhile.
 			 */
-			if (!c->draining && !c->stopping) {
-				if (process_pending(c, d) == -1)
-					goto fatal;
-				promote_timers(c, now);
-				if (look_again(c, now, d) == -1)
-					goto fatal;
-				if ((n = start_ready(c, now, &wait_ms, d)) ==
-				    -1)
-					goto fatal;
-				if (n > 0 && curl_multi_perform(c->multi,
-				    &running) != CURLM_OK) {
-					diag_set(d, EX_SOFTWARE, NULL, 0,
-					    "libcurl multi loop failed");
-					goto fatal;
-				}
-			}
+			if (fill_and_send(c, &stale, &wait_ms, d) == -1)
+				goto fatal;
 			deliver(c);
 			/* That perform may have finished more: read them. */
 			continue;
 		}
 		if ((c->pending.n > 0 && !c->draining) || c->stopping)
 			continue;
-		/* Sleep until a transfer, a timer or a rate limit wakes us. */
+	/* Sleep until a transfer, a timer or a rate limit wakes us. */
 		timeout = POLL_MAX_MS;
 		if (c->n_heap > 0)
 			timeout = fmin(timeout, c->heap[0]->due_ms - now);

@@ -1,5 +1,5 @@
-/* llm.h: the LLM client: request building, response parsing and an
- * asynchronous libcurl multi loop with retries, rate limits and the cache. */
+/* llm.h: the LLM client: an asynchronous libcurl multi loop with retries,
+ * rate limits and the cache, over the wire format of wire.h. */
 #ifndef JUDGEPIPE_LLM_H
 #define JUDGEPIPE_LLM_H
 
@@ -14,6 +14,7 @@
 #include "diag.h"
 #include "hash.h"
 #include "request.h"
+#include "wire.h"
 
 /*
  * Usage:
@@ -75,14 +76,6 @@ enum llm_status {
 	LLM_CANCELLED,
 };
 
-struct llm_usage {
-	int present;			/* 0: the response had no usage */
-	long long prompt_tokens;
-	long long completion_tokens;
-	long long total_tokens;
-	long long reasoning_tokens;	/* -1 when not reported */
-};
-
 /*
  * The outcome of one call, valid only during the callback (copy what you
  * keep).  On LLM_OK: text (text_len bytes, may contain NUL bytes, also
@@ -101,7 +94,7 @@ struct llm_result {
 	const char *text;
 	size_t text_len;
 	const char *finish_reason;
-	struct llm_usage usage;
+	struct wire_usage usage;
 	double created;
 	double latency_ms;		/* of the successful attempt */
 	unsigned char key[HASH_LEN];	/* the cache key */
@@ -218,71 +211,12 @@ void llm_call_key(const struct apiconfig_entry *e,
     long long max_tokens, unsigned char key[HASH_LEN]);
 
 /*
- * Append the URL of endpoint i of e to url: openai "{api_base}/chat/
- * completions", anthropic "{api_base}/v1/messages" (without a second "/v1"
- * when api_base ends in "/v1").
- */
-void llm_request_url(const struct apiconfig_entry *e, size_t i,
-    struct buf *url);
-
-/*
- * Append the request headers for endpoint i, one "Name: value\n" line each:
- * content type, authentication (Authorization: Bearer KEY, or x-api-key and
- * anthropic-version; none without a key) and an empty "Expect:".  The
- * output contains the key: never print it.
- */
-void llm_request_headers(const struct apiconfig_entry *e, size_t i,
-    struct buf *headers);
-
-/*
- * Append the JSON request body for messages m[0..n) to body:
- * openai {"model", "messages", "temperature", "max_tokens", extra_body...};
- * anthropic {"model", "max_tokens", "temperature", "system" (when
- * m[0] is a system message), "messages", extra_body...}.
- */
-void llm_request_body(const struct apiconfig_entry *e,
-    const struct request_message *m, size_t n, double temperature,
-    long long max_tokens, struct buf *body);
-
-/*
- * The answer_id of an answer record from the concatenated lower-case hex cache keys
- * of all turns (len bytes): the first 16 bytes of their SHA-256 as a
+ * The answer_id of an answer record from the concatenated lower-case hex
+ * cache keys of all turns (len bytes): the first 16 bytes of their SHA-256 as a
  * big-endian integer in shortuuid's base 57 alphabet, 22 digits padded
  * with '2'.  out receives 22 characters and a NUL.
  */
 void llm_answer_id(const char *hexkeys, size_t len, char out[23]);
-
-/* A parsed attempt (llm_response_parse). */
-struct llm_response {
-	char *text;			/* malloc'ed, NUL-terminated (ok) */
-	size_t text_len;
-	char *finish_reason;		/* malloc'ed or NULL */
-	struct llm_usage usage;
-	int retryable;			/* on failure: 1 temporary, 0 not */
-	char error[512];		/* on failure: a one-line reason */
-};
-
-/*
- * Interpret an HTTP status and body of API type t.  Returns 0 with text,
- * finish_reason and usage filled for a usable 2xx response; -1 otherwise,
- * with error set and retryable as the client needs (2xx with invalid JSON, 408, 409,
- * 429, 5xx: retryable; other 4xx and a 2xx without usable content: not).
- * Error bodies ({"error": {"message"...}}) are quoted in error.  The caller
- * applies x-should-retry.  Release out with llm_response_release.
- */
-int llm_response_parse(enum apiconfig_type t, long status, const char *body,
-    size_t len, struct llm_response *out);
-
-void llm_response_release(struct llm_response *r);
-
-/*
- * The delay a server asks for: retry-after-ms (milliseconds, may be
- * fractional) wins over Retry-After (delta-seconds or an HTTP-date, taken
- * relative to now).  Either may be NULL.  Returns the delay in ms (>= 0),
- * or -1 when neither is present and valid.
- */
-double llm_retry_after_ms(const char *retry_after, const char *retry_after_ms,
-    time_t now);
 
 /*
  * The full-jitter backoff before retry n (1, 2, ...): u * min(60 s,

@@ -1,4 +1,4 @@
-/* llm_test.c: request building, response parsing and delays of llm.h. */
+/* llm_test.c: keys, answer ids, delays and the event loop of llm.h. */
 #include <arpa/inet.h>
 #include <math.h>
 #include <netinet/in.h>
@@ -19,31 +19,6 @@
 
 #include "llm.h"
 
-#define FIXTURES "testdata/gen-answer/responses/"
-#define S(lit) lit, strlen(lit)
-
-static char *
-slurp(const char *name, size_t *len)
-{
-	char path[256];
-	FILE *f;
-	char *p;
-	long n;
-
-	snprintf(path, sizeof(path), FIXTURES "%s", name);
-	f = fopen(path, "rb");
-	assert_non_null(f);
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	p = malloc((size_t)n + 1);
-	assert_int_equal(fread(p, 1, (size_t)n, f), (size_t)n);
-	p[n] = '\0';
-	fclose(f);
-	*len = (size_t)n;
-	return p;
-}
-
 static struct apiconfig_entry *
 entry(const char *yaml)
 {
@@ -55,85 +30,6 @@ entry(const char *yaml)
 	if (e == NULL)
 		fail_msg("%s", d.msg);
 	return e;
-}
-
-static void
-test_llm_request_openai(void **state)
-{
-	struct apiconfig_entry *e = entry(
-	    "m:\n  model_name: gpt-4o-mini\n"
-	    "  endpoints:\n    - api_base: http://127.0.0.1:9/v1/\n"
-	    "      api_key: sk-test\n"
-	    "  extra_body: {top_p: 1.0, temperature: 0.5}\n");
-	struct request_message m[] = {
-		{ "system", "sys", 3 },
-		{ "user", "q\"\xc3\xa9\n\0x", 7 },
-	};
-	struct buf b;
-
-	buf_init(&b);
-	llm_request_url(e, 0, &b);
-	assert_string_equal(b.p, "http://127.0.0.1:9/v1/chat/completions");
-	buf_reset(&b);
-	llm_request_headers(e, 0, &b);
-	assert_string_equal(b.p, "Content-Type: application/json\n"
-	    "Authorization: Bearer sk-test\nExpect:\n");
-	buf_reset(&b);
-	llm_request_body(e, m, 2, 0.0, 4096, &b);
-	/* extra_body wins over the sampling parameters it repeats. */
-	assert_string_equal(b.p, "{\"model\":\"gpt-4o-mini\",\"messages\":["
-	    "{\"role\":\"system\",\"content\":\"sys\"},"
-	    "{\"role\":\"user\",\"content\":\"q\\\"\xc3\xa9\\n\\u0000x\"}],"
-	    "\"temperature\":0.5,\"max_tokens\":4096,\"top_p\":1.0}");
-	buf_release(&b);
-	apiconfig_entry_free(e);
-}
-
-static void
-test_llm_request_anthropic(void **state)
-{
-	struct apiconfig_entry *e = entry(
-	    "m:\n  model_name: claude-3-7-sonnet-20250219\n"
-	    "  api_type: anthropic\n"
-	    "  endpoints:\n    - api_base: http://h/v1\n      api_key: k1\n"
-	    "    - api_base: http://h2\n");
-	struct request_message m[] = {
-		{ "system", "S", 1 },
-		{ "user", "U", 1 },
-		{ "assistant", "A", 1 },
-		{ "user", "V", 1 },
-	};
-	struct buf b;
-
-	buf_init(&b);
-	llm_request_url(e, 0, &b);
-	assert_string_equal(b.p, "http://h/v1/messages");
-	buf_reset(&b);
-	llm_request_url(e, 1, &b);
-	assert_string_equal(b.p, "http://h2/v1/messages");
-	buf_reset(&b);
-	llm_request_headers(e, 0, &b);
-	assert_string_equal(b.p, "Content-Type: application/json\n"
-	    "x-api-key: k1\nanthropic-version: 2023-06-01\nExpect:\n");
-	buf_reset(&b);
-	/* No key at all: no authentication header. */
-	llm_request_headers(e, 1, &b);
-	assert_string_equal(b.p, "Content-Type: application/json\n"
-	    "anthropic-version: 2023-06-01\nExpect:\n");
-	buf_reset(&b);
-	llm_request_body(e, m, 4, 0.7, 100, &b);
-	assert_string_equal(b.p, "{\"model\":\"claude-3-7-sonnet-20250219\","
-	    "\"max_tokens\":100,\"temperature\":0.7,\"system\":\"S\","
-	    "\"messages\":[{\"role\":\"user\",\"content\":\"U\"},"
-	    "{\"role\":\"assistant\",\"content\":\"A\"},"
-	    "{\"role\":\"user\",\"content\":\"V\"}]}");
-	buf_reset(&b);
-	llm_request_body(e, m + 1, 1, 0.0, 5, &b);
-	assert_string_equal(b.p, "{\"model\":\"claude-3-7-sonnet-20250219\","
-	    "\"max_tokens\":5,\"temperature\":0.0,"
-	    "\"messages\":[{\"role\":\"user\",\"content\":\"U\"}]}");
-	buf_release(&b);
-	apiconfig_entry_free(e);
 }
 
 static void
@@ -168,155 +64,6 @@ test_llm_call_key_excludes_keys(void **state)
 	json_decref(params);
 	apiconfig_entry_free(a);
 	apiconfig_entry_free(b);
-}
-
-static void
-test_llm_response_parse_openai_ok(void **state)
-{
-	struct llm_response r;
-	size_t n;
-	char *body = slurp("openai-ok.json", &n);
-
-	assert_int_equal(llm_response_parse(APICONFIG_OPENAI, 200, body, n,
-	    &r), 0);
-	assert_int_equal(r.text_len, strlen("# \xec\x95\x88\xeb\x85\x95\xed"
-	    "\x95\x98\xec\x84\xb8\xec\x9a\x94\n\nHello ") + 1 +
-	    strlen(" world \xe2\x80\xa8."));
-	assert_memory_equal(r.text, "# \xec\x95\x88\xeb\x85\x95\xed\x95\x98"
-	    "\xec\x84\xb8\xec\x9a\x94\n\nHello \0 world \xe2\x80\xa8.",
-	    r.text_len);
-	assert_string_equal(r.finish_reason, "stop");
-	assert_int_equal(r.usage.present, 1);
-	assert_int_equal(r.usage.prompt_tokens, 19);
-	assert_int_equal(r.usage.completion_tokens, 10);
-	assert_int_equal(r.usage.total_tokens, 29);
-	assert_int_equal(r.usage.reasoning_tokens, 4);
-	llm_response_release(&r);
-	free(body);
-}
-
-static void
-test_llm_response_parse_anthropic_ok(void **state)
-{
-	struct llm_response r;
-	size_t n;
-	char *body = slurp("anthropic-ok.json", &n);
-
-	assert_int_equal(llm_response_parse(APICONFIG_ANTHROPIC, 200, body, n,
-	    &r), 0);
-	/* Every text block, in order; thinking blocks are not text. */
-	assert_string_equal(r.text, "Part one. Part two.");
-	assert_string_equal(r.finish_reason, "max_tokens");
-	assert_int_equal(r.usage.prompt_tokens, 2095);
-	assert_int_equal(r.usage.completion_tokens, 503);
-	assert_int_equal(r.usage.total_tokens, 2598);
-	assert_int_equal(r.usage.reasoning_tokens, -1);
-	llm_response_release(&r);
-	free(body);
-}
-
-static void
-test_llm_response_parse_errors(void **state)
-{
-	struct llm_response r;
-	size_t n;
-	char *body = slurp("openai-429.json", &n);
-	static const struct {
-		long status;
-		int retryable;
-	} st[] = {
-		{ 400, 0 }, { 401, 0 }, { 403, 0 }, { 404, 0 }, { 408, 1 },
-		{ 409, 1 }, { 422, 0 }, { 429, 1 }, { 500, 1 }, { 502, 1 },
-		{ 503, 1 }, { 529, 1 }, { 599, 1 }, { 301, 0 },
-	};
-	size_t i;
-
-	assert_int_equal(llm_response_parse(APICONFIG_OPENAI, 429, body, n,
-	    &r), -1);
-	assert_int_equal(r.retryable, 1);
-	/* One line: the newline of the message became a space. */
-	assert_string_equal(r.error, "HTTP 429: Rate limit reached for "
-	    "gpt-4o-mini in organization org-xyz on tokens per min (TPM): "
-	    "Limit 200000, Used 199000, Requested 2000. Please try again in "
-	    "300ms.");
-	assert_null(r.text);
-	llm_response_release(&r);
-	free(body);
-	for (i = 0; i < sizeof(st) / sizeof(st[0]); i++) {
-		assert_int_equal(llm_response_parse(APICONFIG_OPENAI,
-		    st[i].status, "{}", 2, &r), -1);
-		assert_int_equal(r.retryable, st[i].retryable);
-	}
-	body = slurp("anthropic-overloaded.json", &n);
-	assert_int_equal(llm_response_parse(APICONFIG_ANTHROPIC, 529, body, n,
-	    &r), -1);
-	assert_string_equal(r.error, "HTTP 529: Overloaded");
-	assert_int_equal(r.retryable, 1);
-	free(body);
-	/* A non-JSON error page is quoted, shortened, on one line. */
-	assert_int_equal(llm_response_parse(APICONFIG_OPENAI, 502,
-	    S("<html>\r\nBad gateway</html>"), &r), -1);
-	assert_string_equal(r.error, "HTTP 502: <html>  Bad gateway</html>");
-}
-
-static void
-test_llm_response_parse_unusable(void **state)
-{
-	struct llm_response r;
-	size_t n;
-	char *body = slurp("openai-null-content.json", &n);
-
-	/* null content: a failure that no retry fixes. */
-	assert_int_equal(llm_response_parse(APICONFIG_OPENAI, 200, body, n,
-	    &r), -1);
-	assert_int_equal(r.retryable, 0);
-	assert_string_equal(r.error, "HTTP 200 response without content");
-	free(body);
-	assert_int_equal(llm_response_parse(APICONFIG_OPENAI, 200,
-	    S("{\"choices\": []}"), &r), -1);
-	assert_int_equal(r.retryable, 0);
-	/* 200 with an error body. */
-	assert_int_equal(llm_response_parse(APICONFIG_OPENAI, 200,
-	    S("{\"error\": {\"message\": \"bad\"}}"), &r), -1);
-	assert_int_equal(r.retryable, 0);
-	assert_string_equal(r.error, "HTTP 200: bad");
-	/* A cut body is not valid JSON: retryable. */
-	assert_int_equal(llm_response_parse(APICONFIG_OPENAI, 200,
-	    S("{\"choices\": [{\"mess"), &r), -1);
-	assert_int_equal(r.retryable, 1);
-	assert_int_equal(llm_response_parse(APICONFIG_ANTHROPIC, 200,
-	    S("[1]"), &r), -1);
-	assert_int_equal(r.retryable, 1);
-	assert_int_equal(llm_response_parse(APICONFIG_ANTHROPIC, 200,
-	    S("{\"type\": \"message\"}"), &r), -1);
-	assert_int_equal(r.retryable, 0);
-	/* "" is a valid answer. */
-	assert_int_equal(llm_response_parse(APICONFIG_OPENAI, 200,
-	    S("{\"choices\": [{\"message\": {\"content\": \"\"}}]}"), &r), 0);
-	assert_int_equal(r.text_len, 0);
-	assert_null(r.finish_reason);
-	assert_int_equal(r.usage.present, 0);
-	llm_response_release(&r);
-}
-
-static void
-test_llm_retry_after_ms(void **state)
-{
-	time_t now = 784111777;		/* Sun, 06 Nov 1994 08:49:37 GMT */
-
-	assert_true(llm_retry_after_ms(NULL, NULL, now) == -1);
-	assert_true(llm_retry_after_ms("2", NULL, now) == 2000);
-	assert_true(llm_retry_after_ms(" 0 ", NULL, now) == 0);
-	assert_true(llm_retry_after_ms("1.5", NULL, now) == 1500);
-	assert_true(llm_retry_after_ms("2", "250", now) == 250);
-	assert_true(llm_retry_after_ms("2", "12.5", now) == 12.5);
-	assert_true(llm_retry_after_ms("2", "junk", now) == 2000);
-	assert_true(llm_retry_after_ms("-1", NULL, now) == -1);
-	assert_true(llm_retry_after_ms("soon", NULL, now) == -1);
-	assert_true(llm_retry_after_ms("Sun, 06 Nov 1994 08:49:47 GMT", NULL,
-	    now) == 10000);
-	assert_true(llm_retry_after_ms("Sun, 06 Nov 1994 08:00:00 GMT", NULL,
-	    now) == 0);
 }
 
 static void
@@ -969,14 +716,7 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_llm_request_openai),
-		cmocka_unit_test(test_llm_request_anthropic),
 		cmocka_unit_test(test_llm_call_key_excludes_keys),
-		cmocka_unit_test(test_llm_response_parse_openai_ok),
-		cmocka_unit_test(test_llm_response_parse_anthropic_ok),
-		cmocka_unit_test(test_llm_response_parse_errors),
-		cmocka_unit_test(test_llm_response_parse_unusable),
-		cmocka_unit_test(test_llm_retry_after_ms),
 		cmocka_unit_test(test_llm_backoff_ms),
 		cmocka_unit_test(test_llm_answer_id),
 		cmocka_unit_test(test_llm_run_offline_without_cache),
