@@ -3,7 +3,7 @@
 # Usage: scripts/deps.sh build|test|bench|release
 set -eu
 need="gcc make pkg-config libcurl4-openssl-dev libzstd-dev libjansson-dev
-libyaml-dev libssl-dev libpcre2-dev"
+libyaml-dev libssl-dev libpcre2-dev libmicrohttpd-dev"
 case "${1:-build}" in
 test) need="$need libcmocka-dev zstd parallel curl jq man-db bsdextrautils
 	clang libfuzzer-14-dev stunnel4 openssl nodejs" ;;
