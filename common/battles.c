@@ -1,4 +1,5 @@
 /* battles.c: judgment and vote records to weighted battle rows. */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -28,6 +29,7 @@ struct battle_priv {
 	/* The first judgment against a baseline, and of a pair. */
 	uint32_t base_file, pair_file;
 	long base_line, pair_line;
+	int online_elo;
 	size_t nrows_cap, nmetas_cap;
 };
 
@@ -117,6 +119,7 @@ battles_new(const struct battle_opts *o)
 	bs->priv = p;
 	p->weight = o->weight;
 	p->first_game_only = o->first_game_only;
+	p->online_elo = o->online_elo;
 	if (o->baseline != NULL)
 		p->opt_baseline = xstrdup(o->baseline);
 	if (o->judge != NULL)
@@ -194,6 +197,7 @@ new_row(struct battle_set *bs)
 		bs->rows = xrealloc(bs->rows, p->nrows_cap * sizeof(*bs->rows));
 	}
 	memset(&bs->rows[bs->nrows], 0, sizeof(*bs->rows));
+	bs->rows[bs->nrows].tstamp = NAN;
 	return &bs->rows[bs->nrows++];
 }
 
@@ -413,7 +417,7 @@ add_vote(struct battle_set *bs, const json_t *rec, uint32_t file, long line,
 {
 	struct battle_priv *p = bs->priv;
 	const char *fname = bs->files[file], *ma, *mb, *winner, *qid;
-	const json_t *cm = json_object_get(rec, "conv_metadata");
+	const json_t *cm = json_object_get(rec, "conv_metadata"), *ts;
 	struct battle_meta meta[2];
 	struct battle_row *r;
 	uint8_t outcome;
@@ -430,6 +434,10 @@ add_vote(struct battle_set *bs, const json_t *rec, uint32_t file, long line,
 	if (get_string(rec, "winner", &winner, 0, fname, line, d) == -1 ||
 	    get_string(rec, "question_id", &qid, 1, fname, line, d) == -1)
 		return -1;
+	ts = json_object_get(rec, "tstamp");
+	if (ts != NULL && !json_is_null(ts) && !json_is_number(ts))
+		return diag_set(d, EX_DATAERR, fname, line,
+		    "field 'tstamp' is not a number");
 	if (strcmp(winner, "model_a") == 0)
 		outcome = BATTLE_A;
 	else if (strcmp(winner, "model_b") == 0)
@@ -463,6 +471,7 @@ add_vote(struct battle_set *bs, const json_t *rec, uint32_t file, long line,
 	r->line = line;
 	r->outcome = outcome;
 	r->vote = 1;
+	r->tstamp = json_is_number(ts) ? json_number_value(ts) : NAN;
 	if (cm != NULL) {
 		if (bs->nmetas + 2 > p->nmetas_cap) {
 			p->nmetas_cap = p->nmetas_cap ?
@@ -625,7 +634,7 @@ battles_finish(struct battle_set *bs, struct diag *d)
 			return diag_set(d, EX_DATAERR, NULL, 0,
 			    "no battle to rate");
 	}
-	if (base == NULL)
+	if (base == NULL && !p->online_elo)
 		return diag_set(d, EX_USAGE, NULL, 0,
 		    "no baseline: use --baseline");
 	if (p->judge2 != NULL && p->any_nonpool)
@@ -634,12 +643,17 @@ battles_finish(struct battle_set *bs, struct diag *d)
 		    "earlier records (select one with --judge)", p->judge2,
 		    p->judge1);
 	/* The anchor of pair records is named when some record names it. */
-	named = p->base_named || bs->anchor_mean ||
-	    (p->opt_anchor != NULL && strtab_find(&p->models, base) >= 0);
-	pend = strtab_intern(&p->models, base);
+	named = base != NULL && (p->base_named || bs->anchor_mean ||
+	    (p->opt_anchor != NULL && strtab_find(&p->models, base) >= 0));
+	pend = base != NULL ? strtab_intern(&p->models, base) : PENDING;
 	for (i = 0; i < bs->nrows; i++)
-		if (bs->rows[i].a == PENDING)
+		if (bs->rows[i].a == PENDING) {
+			if (base == NULL)
+				return diag_set(d, EX_USAGE, NULL, 0, "no "
+				    "baseline for the judgments: use "
+				    "--baseline");
 			bs->rows[i].a = pend;
+		}
 	mmap = strtab_sort(&p->models, &bs->models);
 	qmap = strtab_sort(&p->questions, &bs->questions);
 	bs->nmodels = p->models.n;
@@ -654,6 +668,11 @@ battles_finish(struct battle_set *bs, struct diag *d)
 	}
 	free(mmap);
 	free(qmap);
+	if (base == NULL) {
+		bs->base = UINT32_MAX;
+		bs->baseline = NULL;
+		goto sort;
+	}
 	id = battles_model_id(bs, base);
 	bs->base = (uint32_t)id;
 	bs->baseline = bs->models[id];
@@ -665,6 +684,7 @@ battles_finish(struct battle_set *bs, struct diag *d)
 		return diag_set(d, EX_DATAERR, NULL, 0, "%s '%s' has no "
 		    "battles", p->opt_anchor != NULL ? "anchor" : "baseline",
 		    base);
+sort:
 	bs->canon = xmalloc((bs->nrows ? bs->nrows : 1) * sizeof(*bs->canon));
 	for (i = 0; i < bs->nrows; i++)
 		bs->canon[i] = (uint32_t)i;

@@ -28,6 +28,7 @@ struct battle_row {
 	uint32_t meta;		/* votes: index of a pair in metas */
 	uint32_t file;		/* input operand index */
 	long line;
+	double tstamp;		/* a vote's tstamp, or NAN */
 	uint8_t game;		/* 0: game 1, 1: game 2 */
 	uint8_t outcome;	/* enum battle_outcome */
 	uint8_t vote;		/* a crowd vote */
@@ -52,6 +53,7 @@ struct battle_opts {
 	 * pairwise-all judgments.
 	 */
 	const char *anchor;
+	int online_elo;		/* --elo online: a baseline is optional */
 };
 
 struct battle_set {
@@ -65,8 +67,9 @@ struct battle_set {
 	uint32_t *canon;	/* row indices in canonical order (D4) */
 	struct battle_meta *metas;	/* metas[2i] side a, [2i + 1] b */
 	size_t nmetas;
-	const char *baseline;
-	uint32_t base;		/* model id of the baseline */
+	const char *baseline;	/* NULL only with online_elo */
+	uint32_t base;		/* model id of the baseline (UINT32_MAX
+				   without one) */
 	/*
 	 * Whether a record names the baseline (a judged or voted model, or
 	 * a v2 "baseline"), not only --baseline: a typo names none.
@@ -108,7 +111,8 @@ int battles_add(struct battle_set *bs, const json_t *rec, uint32_t file,
 /*
  * Resolve the baseline (or the anchor), number models and questions in
  * sorted order and sort the rows canonically.  Returns 0, or -1 with d set:
- * EX_USAGE when no baseline is known, EX_DATAERR when records of several
+ * EX_USAGE when no baseline is known (unless online_elo), EX_DATAERR when
+ * records of several
  * judges, or pairwise-all and baseline judgments, are mixed, or the
  * baseline has no battle.
  */

@@ -204,7 +204,10 @@ boardfmt_json(struct buf *out, const struct lb_result *r,
 	}
 	json_object_set_new(b, "type", json_string("board"));
 	json_object_set_new(b, "board", json_string(lb_board_name(r->board)));
-	json_object_set_new(b, "baseline", json_string(bs->baseline));
+	json_object_set_new(b, "baseline", bs->baseline != NULL ?
+	    json_string(bs->baseline) : json_null());
+	if (r->online)
+		json_object_set_new(b, "elo", json_string("online"));
 	json_object_set_new(b, "anchor", json_real(r->anchor));
 	json_object_set_new(b, "num_rounds", json_integer(o->num_rounds));
 	json_object_set_new(b, "seed", json_integer((json_int_t)o->seed));

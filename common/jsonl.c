@@ -219,6 +219,12 @@ jsonl_next(struct jsonl_reader *r, const char **line, size_t *len,
 	return 0;
 }
 
+int
+jsonl_at_torn_end(const struct jsonl_reader *r)
+{
+	return r->pos == r->len && r->len > 0 && r->data[r->len - 1] != '\n';
+}
+
 json_t *
 jsonl_parse(const struct jsonl_reader *r, const char *line, size_t len,
     long lineno, struct diag *d)

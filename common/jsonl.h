@@ -43,6 +43,13 @@ int jsonl_next(struct jsonl_reader *r, const char **line, size_t *len,
 json_t *jsonl_parse(const struct jsonl_reader *r, const char *line,
     size_t len, long lineno, struct diag *d);
 
+/*
+ * True when the line jsonl_next returned last ends the input without a
+ * "\n": after a crash, the torn tail of an appended log.  A caller may
+ * ignore such a line when it does not parse.
+ */
+int jsonl_at_torn_end(const struct jsonl_reader *r);
+
 /* jsonl_next + jsonl_parse.  Returns 1 with *obj set, 0 at end, -1 on a
  * bad record (d set; the caller may report it and call again). */
 int jsonl_read(struct jsonl_reader *r, json_t **obj, long *lineno,

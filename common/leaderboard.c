@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "bt.h"
+#include "elo.h"
 #include "jsonw.h"
 #include "leaderboard.h"
 
@@ -1082,6 +1083,8 @@ lb_compute(const struct battle_set *bs, const struct answer_set *ans,
 	long R = o->num_rounds, discarded, failed;
 	int e, rc = -1;
 
+	if (o->online_elo)
+		return elo_board(bs, ans, o, res, d);
 	memset(&bd, 0, sizeof(bd));
 	bd.id = board;
 	bd.anchor_mean = bs->anchor_mean;

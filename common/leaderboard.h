@@ -32,6 +32,7 @@ struct lb_opts {
 	int weight;		/* for the JSON board record */
 	int first_game_only;	/* likewise */
 	struct rng_mt *mt;	/* --reference-compat: the process's stream */
+	int online_elo;		/* --elo online: elo.h's board */
 };
 
 struct lb_model {
@@ -52,6 +53,7 @@ struct lb_result {
 	const char *coef_names[ANSWER_NELEM];
 	unsigned long long n_battles;
 	long rounds_used;	/* rounds with the baseline */
+	int online;		/* online Elo (elo.h), not a fit */
 	/* Problems found while building the board, for the caller to print. */
 	struct diag *errs;	/* EX_DATAERR: missing metadata */
 	size_t nerrs;

@@ -52,8 +52,8 @@ struct tokctx {
 
 enum {
 	OPT_ALLOW = CLI_OPT_NEXT, OPT_ANSWERS, OPT_BASELINE, OPT_BOOTSTRAP,
-	OPT_COMPAT, OPT_CONTROL, OPT_DATE, OPT_FIRST, OPT_FORMAT, OPT_JUDGE,
-	OPT_OUTDIR, OPT_ROUNDS, OPT_SEED, OPT_SHOW_ELO, OPT_WEIGHT
+	OPT_COMPAT, OPT_CONTROL, OPT_DATE, OPT_ELO, OPT_FIRST, OPT_FORMAT,
+	OPT_JUDGE, OPT_OUTDIR, OPT_ROUNDS, OPT_SEED, OPT_SHOW_ELO, OPT_WEIGHT
 };
 
 static const struct cli_option options[] = {
@@ -71,6 +71,8 @@ static const struct cli_option options[] = {
 	    "the boards to compute (default none)" },
 	{ "date", 0, "yyyy-mm-dd", 0, OPT_DATE,
 	    "the date column of the CSV (default today)" },
+	{ "elo", 0, "bt|online", 0, OPT_ELO,
+	    "Bradley-Terry fit (default) or online Elo" },
 	{ "first-game-only", 0, NULL, 0, OPT_FIRST,
 	    "use game 1 of each judgment only" },
 	{ "format", 0, "table|csv|json", 0, OPT_FORMAT,
@@ -268,7 +270,13 @@ read_judgments(const struct opts *o, struct battle_set *bs)
 				st = battles_add(bs, rec, fi, line, &d);
 				json_decref(rec);
 			}
-			if (st == -1) {
+			if (st == -1 && jsonl_at_torn_end(r)) {
+				/* A vote log cut short by a crash. */
+				diag_warn(PROG, d.file, d.line, "torn last line "
+				    "ignored (no newline at the end): %s",
+				    d.msg);
+				diag_clear(&d);
+			} else if (st == -1) {
 				rc = diag_worse(rc, diag_print(PROG, &d));
 				diag_clear(&d);
 			}
@@ -514,6 +522,11 @@ parse_args(int argc, char *argv[], struct opts *o)
 				cli_bad_value(&c, "YYYY-MM-DD");
 			snprintf(o->date, sizeof(o->date), "%s", c.arg);
 			break;
+		case OPT_ELO:
+			/* The names follow "bt|online". */
+			o->lo.online_elo = cli_enum(&c);
+			o->bo.online_elo = o->lo.online_elo;
+			break;
 		case OPT_FIRST:
 			o->bo.first_game_only = 1;
 			break;
@@ -557,6 +570,16 @@ parse_args(int argc, char *argv[], struct opts *o)
 		if (o->lo.seed > UINT32_MAX)
 			cli_usage_error(&c, "--seed: numpy's legacy stream "
 			    "takes a seed below 2^32");
+	}
+	if (o->lo.online_elo) {
+		if (o->lo.reference_compat || o->nboards > 1 ||
+		    o->boards[0] != LB_NO_CONTROL)
+			cli_usage_error(&c, "--elo online computes the "
+			    "no-control board only, without "
+			    "--reference-compat");
+		/* Chatbot Arena's bootstrap resamples votes. */
+		if (!have_unit)
+			o->lo.unit = LB_BATTLE;
 	}
 	if (o->format == FMT_CSV && o->nboards > 1)
 		cli_usage_error(&c, "--format csv prints one board; use "
