@@ -11,7 +11,7 @@
 static struct battle_set *
 new_set(const char *baseline, int weight, int first, const char *judge)
 {
-	struct battle_opts o = { baseline, weight, first, judge, NULL };
+	struct battle_opts o = { baseline, weight, first, judge, NULL, 0 };
 	struct battle_set *bs = battles_new(&o);
 
 	battles_add_file(bs, "in.jsonl");

@@ -20,7 +20,7 @@ static const char *labels[] = { "A>>B", "A>B", "A=B", "B>A", "B>>A" };
 static struct battle_set *
 star(int nmodels, int nq, int self)
 {
-	struct battle_opts o = { "base", 3, 0, NULL, NULL };
+	struct battle_opts o = { "base", 3, 0, NULL, NULL, 0 };
 	struct battle_set *bs = battles_new(&o);
 	struct diag d;
 	int m, q;

@@ -27,8 +27,11 @@ struct lat {
 	size_t n, cap;
 };
 
+#define BUFSIZE (1 << 20)	/* a battle with two long answers fits */
+
 struct voter {
 	int id;
+	char *buf;
 	int fd;
 	const char *token;
 	unsigned seed;
@@ -92,7 +95,7 @@ static int
 exchange(struct voter *v, const char *path, const char *json, char *body,
     size_t bodysize)
 {
-	char req[1024], buf[65536];
+	char req[1024], *buf = v->buf;
 	size_t have = 0, hdr, clen = 0;
 	ssize_t n;
 	int len, status;
@@ -112,14 +115,14 @@ exchange(struct voter *v, const char *path, const char *json, char *body,
 	if (write(v->fd, req, (size_t)len) != len)
 		goto fail;
 	for (;;) {
-		n = read(v->fd, buf + have, sizeof(buf) - 1 - have);
+		n = read(v->fd, buf + have, BUFSIZE - 1 - have);
 		if (n <= 0)
 			goto fail;
 		have += (size_t)n;
 		buf[have] = '\0';
 		if ((end = strstr(buf, "\r\n\r\n")) != NULL)
 			break;
-		if (have == sizeof(buf) - 1)
+		if (have == BUFSIZE - 1)
 			goto fail;
 	}
 	hdr = (size_t)(end - buf) + 4;
@@ -129,10 +132,10 @@ exchange(struct voter *v, const char *path, const char *json, char *body,
 			clen = strtoul(p + 17, NULL, 10);
 			break;
 		}
-	if (hdr + clen > sizeof(buf) - 1)
+	if (hdr + clen > BUFSIZE - 1)
 		goto fail;
 	while (have < hdr + clen) {
-		n = read(v->fd, buf + have, sizeof(buf) - 1 - have);
+		n = read(v->fd, buf + have, BUFSIZE - 1 - have);
 		if (n <= 0)
 			goto fail;
 		have += (size_t)n;
@@ -155,11 +158,13 @@ run(void *arg)
 {
 	static const char *const winners[] = { "a", "b", "tie", "bothbad" };
 	struct voter *v = arg;
-	char body[65536], vote[256], id[33];
+	char body[256], vote[256], id[33];
 	double t0;
 	int st;
 
 	v->fd = -1;
+	if ((v->buf = malloc(BUFSIZE)) == NULL)
+		abort();
 	while (now() < g_deadline) {
 		char *p;
 
@@ -208,6 +213,7 @@ run(void *arg)
 	}
 	if (v->fd != -1)
 		close(v->fd);
+	free(v->buf);
 	return NULL;
 }
 
