@@ -1,6 +1,5 @@
 /* arena: a blind pairwise voting server (offline answers or live models). */
 #include <errno.h>
-#include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -50,49 +49,65 @@ struct opts {
 	int quiet;
 };
 
-static const char usage_text[] =
-    "usage: arena [-hq] [--answers path] [--api-config file] "
-    "[--baseline model]\n"
-    "             [--cache dir] [--lang en|ko|zh] [--listen addr:port]\n"
-    "             [--live-per-voter n] [--max-connections n] "
-    "[--max-live-calls n]\n"
-    "             [--max-tokens n] [--models list] [--no-cache] "
-    "[--num-rounds n]\n"
-    "             [--port-file file] [--questions file]\n"
-    "             [--sampling uniform|balanced] [--seed n] "
-    "[--timeout seconds]\n"
-    "             [--tokens file] [--version] --votes file\n";
+enum {
+	OPT_ANSWERS = CLI_OPT_NEXT, OPT_BASELINE, OPT_LANG, OPT_LISTEN,
+	OPT_LIVE_PER_VOTER, OPT_MAX_CONNS, OPT_MAX_LIVE, OPT_MAX_TOKENS,
+	OPT_MODELS, OPT_PORT_FILE, OPT_QUESTIONS, OPT_ROUNDS, OPT_SAMPLING,
+	OPT_SEED, OPT_TIMEOUT, OPT_TOKENS, OPT_VOTES
+};
 
-static const char help_text[] =
-    "\n"
-    "Serve blind A/B battles between models' answers and log the votes.\n"
-    "\n"
-    "  --answers PATH         answer file or directory (repeatable)\n"
-    "  --api-config FILE      answer voters' own questions live\n"
-    "  --baseline MODEL       the board's win rates are against MODEL\n"
-    "  --cache DIR            response cache of live calls\n"
-    "  --lang en|ko|zh        the page's language (default en)\n"
-    "  --listen ADDR:PORT     address to serve (default 127.0.0.1:0)\n"
-    "  --live-per-voter N     own questions per voter (default 20)\n"
-    "  --max-connections N    open connections at most (default 1024)\n"
-    "  --max-live-calls N     live model calls in all (default 200)\n"
-    "  --max-tokens N         max_tokens of live calls (default 4096)\n"
-    "  --models LIST          comma-separated models of the arena\n"
-    "  --no-cache             do not cache live calls\n"
-    "  --num-rounds N         bootstrap rounds of the board (default 100)\n"
-    "  --port-file FILE       write the port to FILE atomically\n"
-    "  --questions FILE       questions of offline battles\n"
-    "  --sampling MODE        uniform (default) or balanced\n"
-    "  --seed N               seed of the board's bootstrap (default 42)\n"
-    "  --timeout SECONDS      close idle connections (default 30)\n"
-    "  --tokens FILE          voter tokens, one a line: every API call\n"
-    "                         needs one\n"
-    "  --votes FILE           the vote log (JSONL, appended)\n"
-    "  -q, --quiet            no announcement, no warnings\n"
-    "  -h, --help             show this help and exit\n"
-    "  --version              show the version and exit\n";
+static const struct cli_option options[] = {
+	{ "votes", 0, "file", CLI_REQUIRED, OPT_VOTES,
+	    "the vote log (JSONL, appended)" },
+	CLI_OPTION_HELP,
+	{ "quiet", 'q', NULL, 0, 'q', "no announcement, no warnings" },
+	{ "answers", 0, "path", CLI_REPEAT, OPT_ANSWERS,
+	    "answer file or directory of offline battles" },
+	{ "api-config", 0, "file", 0, CLI_OPT_API_CONFIG,
+	    "answer voters' own questions live" },
+	{ "baseline", 0, "model", 0, OPT_BASELINE,
+	    "the board's win rates are against model" },
+	{ "cache", 0, "dir", 0, CLI_OPT_CACHE,
+	    "the response cache of live calls" },
+	{ "lang", 0, "en|ko|zh", 0, OPT_LANG,
+	    "the page's language (default en)" },
+	{ "listen", 0, "addr:port", 0, OPT_LISTEN,
+	    "where to serve (default 127.0.0.1:0)" },
+	{ "live-per-voter", 0, "n", 0, OPT_LIVE_PER_VOTER,
+	    "own questions per voter (default 20)" },
+	{ "max-connections", 0, "n", 0, OPT_MAX_CONNS,
+	    "open connections at most (default 1024)" },
+	{ "max-live-calls", 0, "n", 0, OPT_MAX_LIVE,
+	    "live model calls in all (default 200)" },
+	{ "max-tokens", 0, "n", 0, OPT_MAX_TOKENS,
+	    "max_tokens of live calls (default 4096)" },
+	{ "models", 0, "list", 0, OPT_MODELS,
+	    "comma-separated models of the arena" },
+	{ "no-cache", 0, NULL, 0, CLI_OPT_NO_CACHE,
+	    "do not cache live calls" },
+	{ "num-rounds", 0, "n", 0, OPT_ROUNDS,
+	    "bootstrap rounds of the board (default 100)" },
+	{ "port-file", 0, "file", 0, OPT_PORT_FILE,
+	    "write the port to file atomically" },
+	{ "questions", 0, "file", 0, OPT_QUESTIONS,
+	    "questions of offline battles" },
+	{ "sampling", 0, "uniform|balanced", 0, OPT_SAMPLING,
+	    "how battles are drawn (default uniform)" },
+	{ "seed", 0, "n", 0, OPT_SEED,
+	    "seed of the board's bootstrap (default 42)" },
+	{ "timeout", 0, "seconds", 0, OPT_TIMEOUT,
+	    "close idle connections (default 30)" },
+	{ "tokens", 0, "file", 0, OPT_TOKENS,
+	    "voter tokens, one a line: the API needs one" },
+	CLI_OPTION_VERSION,
+	{ NULL, 0, NULL, 0, 0, NULL }
+};
 
-static void usage(FILE *, int) __attribute__((noreturn));
+static const struct cli_spec spec = {
+	PROG, options, { "", NULL },
+	"Serve blind A/B battles between models' answers and log the votes."
+};
+
 static void parse_args(int, char **, struct opts *);
 
 static void
@@ -314,38 +329,18 @@ out:
 	return rc;
 }
 
-static void
-usage(FILE *f, int code)
-{
-	fputs(usage_text, f);
-	if (f == stdout)
-		fputs(help_text, f);
-	exit(code);
-}
 
-static long long
-number(const char *opt, const char *arg, long long min, long long max)
-{
-	long long v;
-
-	if (cli_parse_int(PROG, opt, arg, min, max, &v) == -1)
-		usage(stderr, EX_USAGE);
-	return v;
-}
 
 /* Split a comma-separated list into o->models. */
 static void
-split_models(struct opts *o, const char *arg)
+split_models(struct opts *o, const struct cli *cl)
 {
-	const char *p = arg, *c;
+	const char *arg = cl->arg, *p = arg, *c;
 
 	do {
 		c = strchr(p, ',');
-		if ((c != NULL ? (size_t)(c - p) : strlen(p)) == 0) {
-			diag_error(PROG, NULL, 0, "--models: invalid value '%s' "
-			    "(want NAME[,NAME]...)", arg);
-			usage(stderr, EX_USAGE);
-		}
+		if ((c != NULL ? (size_t)(c - p) : strlen(p)) == 0)
+			cli_bad_value(cl, "NAME[,NAME]...");
 		o->models = xrealloc(o->models, (o->nmodels + 2) *
 		    sizeof(*o->models));
 		o->models[o->nmodels++] = c != NULL ? xstrndup(p,
@@ -358,40 +353,7 @@ split_models(struct opts *o, const char *arg)
 static void
 parse_args(int argc, char *argv[], struct opts *o)
 {
-	enum {
-		OPT_ANSWERS = 256, OPT_API_CONFIG, OPT_BASELINE, OPT_CACHE,
-		OPT_LANG, OPT_LISTEN, OPT_LIVE_PER_VOTER, OPT_MAX_CONNS,
-		OPT_MAX_LIVE, OPT_MAX_TOKENS, OPT_MODELS, OPT_NO_CACHE,
-		OPT_ROUNDS, OPT_PORT_FILE, OPT_QUESTIONS, OPT_SAMPLING,
-		OPT_SEED, OPT_TIMEOUT, OPT_TOKENS, OPT_VERSION, OPT_VOTES
-	};
-	static const struct option longopts[] = {
-		{ "answers", required_argument, NULL, OPT_ANSWERS },
-		{ "api-config", required_argument, NULL, OPT_API_CONFIG },
-		{ "baseline", required_argument, NULL, OPT_BASELINE },
-		{ "cache", required_argument, NULL, OPT_CACHE },
-		{ "help", no_argument, NULL, 'h' },
-		{ "lang", required_argument, NULL, OPT_LANG },
-		{ "listen", required_argument, NULL, OPT_LISTEN },
-		{ "live-per-voter", required_argument, NULL,
-		    OPT_LIVE_PER_VOTER },
-		{ "max-connections", required_argument, NULL, OPT_MAX_CONNS },
-		{ "max-live-calls", required_argument, NULL, OPT_MAX_LIVE },
-		{ "max-tokens", required_argument, NULL, OPT_MAX_TOKENS },
-		{ "models", required_argument, NULL, OPT_MODELS },
-		{ "no-cache", no_argument, NULL, OPT_NO_CACHE },
-		{ "num-rounds", required_argument, NULL, OPT_ROUNDS },
-		{ "port-file", required_argument, NULL, OPT_PORT_FILE },
-		{ "questions", required_argument, NULL, OPT_QUESTIONS },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "sampling", required_argument, NULL, OPT_SAMPLING },
-		{ "seed", required_argument, NULL, OPT_SEED },
-		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
-		{ "tokens", required_argument, NULL, OPT_TOKENS },
-		{ "version", no_argument, NULL, OPT_VERSION },
-		{ "votes", required_argument, NULL, OPT_VOTES },
-		{ NULL, 0, NULL, 0 },
-	};
+	struct cli c;
 	struct diag d;
 	int ch;
 
@@ -406,10 +368,9 @@ parse_args(int argc, char *argv[], struct opts *o)
 	o->sampling = PAIRING_UNIFORM;
 	o->seed = 42;
 	o->timeout = 30;
-	while ((ch = getopt_long(argc, argv, "hq", longopts, NULL)) != -1) {
+	cli_begin(&c, &spec, argc, argv);
+	while ((ch = cli_next(&c)) != -1) {
 		switch (ch) {
-		case 'h':
-			usage(stdout, 0);
 		case 'q':
 			o->quiet = 1;
 			diag_set_quiet(1);
@@ -417,123 +378,87 @@ parse_args(int argc, char *argv[], struct opts *o)
 		case OPT_ANSWERS:
 			o->answers = xrealloc(o->answers, (o->nanswers + 1) *
 			    sizeof(*o->answers));
-			o->answers[o->nanswers++] = optarg;
+			o->answers[o->nanswers++] = c.arg;
 			break;
-		case OPT_API_CONFIG:
-			o->api_config = optarg;
+		case CLI_OPT_API_CONFIG:
+			o->api_config = c.arg;
 			break;
 		case OPT_BASELINE:
-			o->baseline = optarg;
+			o->baseline = cli_nonempty(&c, "a model name");
 			break;
-		case OPT_CACHE:
-			o->cache_dir = optarg;
+		case CLI_OPT_CACHE:
+			o->cache_dir = c.arg;
 			break;
 		case OPT_LANG:
-			if (strcmp(optarg, "en") != 0 && strcmp(optarg, "ko") !=
-			    0 && strcmp(optarg, "zh") != 0) {
-				diag_error(PROG, NULL, 0, "--lang: invalid "
-				    "value '%s' (want en, ko, zh)", optarg);
-				usage(stderr, EX_USAGE);
-			}
-			o->lang = optarg;
+			o->lang = (const char *[]){ "en", "ko", "zh" }[
+			    cli_enum(&c)];
 			break;
 		case OPT_LISTEN:
 			diag_clear(&d);
-			if (httpd_parse_listen(optarg, o->addr, sizeof(o->addr),
-			    &o->port, &d) == -1) {
-				diag_print(PROG, &d);
-				usage(stderr, EX_USAGE);
-			}
+			if (httpd_parse_listen(c.arg, o->addr, sizeof(o->addr),
+			    &o->port, &d) == -1)
+				cli_bad_value(&c, "ADDR:PORT, e.g. "
+				    "127.0.0.1:8080 or [::1]:0");
 			break;
 		case OPT_LIVE_PER_VOTER:
-			o->live_per_voter = (long)number("--live-per-voter",
-			    optarg, 0, 1000000);
+			o->live_per_voter = (long)cli_int(&c, 0, 1000000);
 			break;
 		case OPT_MAX_CONNS:
-			o->max_conns = (long)number("--max-connections",
-			    optarg, 1, 60000);
+			o->max_conns = (long)cli_int(&c, 1, 60000);
 			break;
 		case OPT_MAX_LIVE:
-			o->max_live_calls = (long)number("--max-live-calls",
-			    optarg, 0, 100000000);
+			o->max_live_calls = (long)cli_int(&c, 0, 100000000);
 			break;
 		case OPT_MAX_TOKENS:
-			o->max_tokens = number("--max-tokens", optarg, 1,
-			    1000000);
+			o->max_tokens = cli_int(&c, 1, 1000000);
 			break;
 		case OPT_MODELS:
-			split_models(o, optarg);
+			split_models(o, &c);
 			break;
-		case OPT_NO_CACHE:
+		case CLI_OPT_NO_CACHE:
 			o->no_cache = 1;
 			break;
 		case OPT_ROUNDS:
-			o->num_rounds = (long)number("--num-rounds", optarg, 1,
-			    100000);
+			o->num_rounds = (long)cli_int(&c, 1, 100000);
 			break;
 		case OPT_PORT_FILE:
-			o->port_file = optarg;
+			o->port_file = c.arg;
 			break;
 		case OPT_QUESTIONS:
-			o->questions = optarg;
+			o->questions = c.arg;
 			break;
 		case OPT_SAMPLING:
-			if (strcmp(optarg, "uniform") == 0)
-				o->sampling = PAIRING_UNIFORM;
-			else if (strcmp(optarg, "balanced") == 0)
-				o->sampling = PAIRING_BALANCED;
-			else {
-				diag_error(PROG, NULL, 0, "--sampling: invalid "
-				    "value '%s' (want uniform, balanced)",
-				    optarg);
-				usage(stderr, EX_USAGE);
-			}
+			/* The names follow enum pairing_mode. */
+			o->sampling = cli_enum(&c);
 			break;
 		case OPT_SEED:
-			o->seed = (unsigned long long)number("--seed", optarg,
-			    0, 4294967295LL);
+			o->seed = cli_uint(&c, 0, UINT64_MAX);
 			break;
 		case OPT_TIMEOUT:
-			o->timeout = (long)number("--timeout", optarg, 1, 3600);
+			o->timeout = (long)cli_int(&c, 1, 3600);
 			break;
 		case OPT_TOKENS:
-			o->tokens = optarg;
+			o->tokens = c.arg;
 			break;
-		case OPT_VERSION:
-			printf("%s (judgepipe) %s\n", PROG, JUDGEPIPE_VERSION);
-			exit(0);
 		case OPT_VOTES:
-			o->votes = optarg;
+			o->votes = c.arg;
 			break;
 		default:
-			usage(stderr, EX_USAGE);
+			abort();	/* an option without a case */
 		}
 	}
-	if (optind < argc) {
-		diag_error(PROG, NULL, 0, "unexpected operand '%s'",
-		    argv[optind]);
-		usage(stderr, EX_USAGE);
-	}
-	if (o->votes == NULL) {
-		diag_error(PROG, NULL, 0, "--votes FILE is required");
-		usage(stderr, EX_USAGE);
-	}
-	if (o->questions == NULL && o->api_config == NULL) {
-		diag_error(PROG, NULL, 0, "nothing to show: give --questions "
-		    "and --answers, or --api-config and --models");
-		usage(stderr, EX_USAGE);
-	}
-	if (o->questions != NULL && o->nanswers == 0) {
-		diag_error(PROG, NULL, 0, "--questions needs --answers");
-		usage(stderr, EX_USAGE);
-	}
-	if (o->nanswers > 0 && o->questions == NULL) {
-		diag_error(PROG, NULL, 0, "--answers needs --questions");
-		usage(stderr, EX_USAGE);
-	}
-	if (o->api_config != NULL && o->nmodels < 2) {
-		diag_error(PROG, NULL, 0, "--api-config needs --models with "
-		    "two models or more");
-		usage(stderr, EX_USAGE);
-	}
+	if (c.n_operands > 0)
+		cli_usage_error(&c, "unexpected operand '%s'", c.operands[0]);
+	if (o->votes == NULL)
+		cli_usage_error(&c, "--votes FILE is required");
+	if (o->questions == NULL && o->api_config == NULL)
+		cli_usage_error(&c, "nothing to show: give --questions and "
+		    "--answers, or --api-config and --models");
+	if (o->questions != NULL && o->nanswers == 0)
+		cli_usage_error(&c, "--questions needs --answers");
+	if (o->nanswers > 0 && o->questions == NULL)
+		cli_usage_error(&c, "--answers needs --questions");
+	if (o->api_config != NULL && o->nmodels < 2)
+		cli_usage_error(&c, "--api-config needs --models with two "
+		    "models or more");
 }
