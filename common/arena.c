@@ -12,7 +12,9 @@
 #include <unistd.h>
 
 #include "arena.h"
+#include "asset.h"
 #include "battles.h"
+#include "boardfmt.h"
 #include "buf.h"
 #include "hash.h"
 #include "jsonl.h"
@@ -1004,7 +1006,7 @@ compute_board(struct arena *a, json_t *votes, size_t *len)
 	if (ok) {
 		char *line, *save = NULL;
 
-		lb_format_json(&b, &res, &lo, bs, "");
+		boardfmt_json(&b, &res, &lo, bs, "");
 		for (line = strtok_r(b.p, "\n", &save); line != NULL;
 		    line = strtok_r(NULL, "\n", &save)) {
 			x = json_loads(line, 0, NULL);
@@ -1065,35 +1067,41 @@ route_info(struct arena *a, struct httpd_req *r)
 
 /* ---- static assets ---- */
 
-/* NEEDSWORK: the page comes with the report's asset embedding. */
-struct asset {
-	const char *content_type;
-	const char *data;
-	size_t len;
+/*
+ * The files the page is made of, served by name from the embedded table
+ * (asset.h): nothing else, and never a file named by a URL.
+ */
+static const struct {
+	const char *name, *ctype;
+} page_files[] = {
+	{ "arena.css", "text/css; charset=utf-8" },
+	{ "arena.html", "text/html; charset=utf-8" },
+	{ "arena.js", "text/javascript; charset=utf-8" },
+	{ "dom.js", "text/javascript; charset=utf-8" },
+	{ "i18n.js", "text/javascript; charset=utf-8" },
+	{ "markdown.js", "text/javascript; charset=utf-8" },
 };
-
-static const struct asset *
-asset_find(const char *name)
-{
-	(void)name;
-	return NULL;
-}
 
 static void
 route_asset(struct httpd_req *r, const char *path, int head)
 {
-	const struct asset *as;
+	const struct asset *as = NULL;
+	size_t i;
 
 	if (strcmp(path, "/") == 0)
 		path = "/arena.html";
-	as = asset_find(path + 1);
+	for (i = 0; i < sizeof(page_files) / sizeof(page_files[0]); i++)
+		if (strcmp(path + 1, page_files[i].name) == 0) {
+			as = asset_find(page_files[i].name);
+			break;
+		}
 	if (as == NULL) {
 		httpd_respond(r, 404, "text/plain; charset=utf-8",
 		    "not found\n", 10);
 		return;
 	}
-	httpd_respond(r, 200, as->content_type, head ? "" : as->data,
-	    head ? 0 : as->len);
+	httpd_respond(r, 200, page_files[i].ctype, head ? "" :
+	    (const char *)as->data, head ? 0 : as->len);
 }
 
 void

@@ -31,7 +31,7 @@ static void
 test_boardfmt_all(void **state)
 {
 	struct lb_result r;
-	struct battle_opts bo = { "base", 3, 0, NULL, NULL };
+	struct battle_opts bo = { "base", 3, 0, NULL, NULL, 0 };
 	struct battle_set *bs = battles_new(&bo);
 	struct lb_opts o;
 	struct buf b;
