@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "agreement.h"
 #include "answerscan.h"
 #include "battles.h"
 #include "buf.h"
@@ -41,6 +42,7 @@ struct opts {
 	size_t nanswers;
 	char **files;
 	int nfiles;
+	int agreement;
 };
 
 /* Counts tokens with the cl100k encoder, loaded on first use. */
@@ -51,7 +53,7 @@ struct tokctx {
 };
 
 enum {
-	OPT_ALLOW = CLI_OPT_NEXT, OPT_ANSWERS, OPT_BASELINE, OPT_BOOTSTRAP,
+	OPT_AGREEMENT = CLI_OPT_NEXT, OPT_ALLOW, OPT_ANSWERS, OPT_BASELINE, OPT_BOOTSTRAP,
 	OPT_COMPAT, OPT_CONTROL, OPT_DATE, OPT_ELO, OPT_FIRST, OPT_FORMAT,
 	OPT_JUDGE, OPT_OUTDIR, OPT_ROUNDS, OPT_SEED, OPT_SHOW_ELO, OPT_WEIGHT
 };
@@ -59,6 +61,8 @@ enum {
 static const struct cli_option options[] = {
 	CLI_OPTION_HELP,
 	{ "quiet", 'q', NULL, 0, 'q', "print no warnings" },
+	{ "agreement", 0, NULL, 0, OPT_AGREEMENT,
+	    "print judge-human agreement, not a board" },
 	{ "allow-missing-metadata", 0, NULL, 0, OPT_ALLOW,
 	    "drop battles without style metadata" },
 	{ "answers", 0, "path", 0, OPT_ANSWERS,
@@ -100,6 +104,7 @@ static const struct cli_spec spec = {
 
 static void parse_args(int, char **, struct opts *);
 static int read_judgments(const struct opts *, struct battle_set *);
+static int write_stdout(const struct buf *);
 static int read_answers(const struct opts *, struct answer_set *,
     struct tokctx *);
 static int check_baseline(const struct battle_set *,
@@ -121,6 +126,66 @@ print_notes(const struct diag *v, size_t n, int warn)
 	}
 }
 
+/*
+ * --agreement: votes and judgments to the agreement table of the MT-Bench
+ * study (agreement.h).  Bad records are reported and skipped.
+ */
+static int
+agreement_run(const struct opts *o)
+{
+	const struct agreement_row *rows;
+	struct agreement *ag = agreement_new(o->bo.baseline);
+	size_t nrows, votes, verdicts, dropped;
+	int i, rc = 0, n = o->nfiles > 0 ? o->nfiles : 1;
+	struct buf b;
+
+	for (i = 0; i < n; i++) {
+		const char *path = o->nfiles > 0 ? o->files[i] : "-";
+		struct jsonl_reader *r;
+		struct diag d;
+		json_t *rec;
+		long line;
+		int st;
+
+		diag_clear(&d);
+		if ((r = jsonl_open(path, &d)) == NULL) {
+			rc = diag_worse(rc, diag_print(PROG, &d));
+			continue;
+		}
+		while ((st = jsonl_read(r, &rec, &line, &d)) != 0) {
+			if (st == 1) {
+				st = agreement_add(ag, rec, jsonl_name(r), line,
+				    &d) == 0 ? 1 : -1;
+				json_decref(rec);
+			}
+			if (st == -1 && jsonl_at_torn_end(r))
+				diag_warn(PROG, d.file, d.line, "torn last line "
+				    "ignored (no newline at the end): %s",
+				    d.msg);
+			else if (st == -1)
+				rc = diag_worse(rc, diag_print(PROG, &d));
+			diag_clear(&d);
+		}
+		jsonl_free(r);
+	}
+	agreement_counts(ag, &votes, &verdicts, &dropped);
+	if (dropped > 0)
+		diag_warn(PROG, NULL, 0, "judgments without a valid verdict "
+		    "dropped: %zu", dropped);
+	if (votes == 0)
+		diag_warn(PROG, NULL, 0, "no votes: nothing to agree with");
+	nrows = agreement_compute(ag, &rows);
+	buf_init(&b);
+	if (o->format == FMT_JSON)
+		agreement_format_json(&b, rows, nrows);
+	else
+		agreement_format_table(&b, rows, nrows);
+	rc = diag_worse(rc, write_stdout(&b));
+	buf_release(&b);
+	agreement_free(ag);
+	return rc;
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -137,6 +202,8 @@ main(int argc, char *argv[])
 	if ((closed = cli_std_fds()) == -1)
 		return EX_OSERR;
 	parse_args(argc, argv, &o);
+	if (o.agreement)
+		return agreement_run(&o);
 	memset(res, 0, sizeof(res));
 	memset(&tc, 0, sizeof(tc));
 	diag_clear(&d);
@@ -494,6 +561,9 @@ parse_args(int argc, char *argv[], struct opts *o)
 		case 'q':
 			diag_set_quiet(1);
 			break;
+		case OPT_AGREEMENT:
+			o->agreement = 1;
+			break;
 		case OPT_ALLOW:
 			o->lo.allow_missing_metadata = 1;
 			break;
@@ -571,6 +641,10 @@ parse_args(int argc, char *argv[], struct opts *o)
 			cli_usage_error(&c, "--seed: numpy's legacy stream "
 			    "takes a seed below 2^32");
 	}
+	if (o->agreement && (o->format == FMT_CSV || o->outdir != NULL ||
+	    o->nanswers > 0 || o->lo.online_elo))
+		cli_usage_error(&c, "--agreement prints a table or JSON only, "
+		    "without --answers, --elo or --output-dir");
 	if (o->lo.online_elo) {
 		if (o->lo.reference_compat || o->nboards > 1 ||
 		    o->boards[0] != LB_NO_CONTROL)
