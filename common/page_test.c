@@ -119,8 +119,17 @@ test_asset_table(void **state)
 
 /*
  * No embedded script parses HTML, evaluates a string or builds a URL: the
- * pages put record text in the DOM as text only (dom.js).
+ * pages put record text in the DOM as text only (dom.js).  One exception:
+ * arena.js is served by arena(1) and calls its JSON API with fetch, to
+ * its own origin only (the server's Content-Security-Policy says
+ * connect-src 'self').
  */
+static int
+allowed_sink(const char *script, const char *sink)
+{
+	return strcmp(script, "arena.js") == 0 && strcmp(sink, "fetch(") == 0;
+}
+
 static void
 test_asset_scripts_have_no_sinks(void **state)
 {
@@ -142,7 +151,8 @@ test_asset_scripts_have_no_sinks(void **state)
 			continue;
 		nscripts++;
 		for (k = 0; k < sizeof(sinks) / sizeof(sinks[0]); k++)
-			if (strstr((const char *)a->data, sinks[k]) != NULL)
+			if (strstr((const char *)a->data, sinks[k]) != NULL &&
+			    !allowed_sink(a->name, sinks[k]))
 				fail_msg("%s uses '%s'", a->name, sinks[k]);
 	}
 	assert_true(nscripts >= 3);
