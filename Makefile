@@ -13,6 +13,8 @@
 #   make bench           build optimised and print the benchmark figures
 #   make install PREFIX=/usr/local
 #   make demo            the main job without API keys (scripts/demo.sh)
+#   make arena           a blind test of shipped Korean answers in a browser
+#                        [ARENA_PORT=8080] [ARENA_LANG=ko] [VOTES=votes.jsonl]
 #   make eval BENCH=ko MODELS="a b" [API_CONFIG=...] [JOBS=4]
 #                        the incremental pipeline (scripts/eval.mk)
 #   make release BENCH=ko DATE=YYYYMMDD [RELEASES=leaderboard] [FORCE=1]
@@ -75,7 +77,7 @@ FUZZ_OBJ  := $(LIB_SRC:common/%.c=$(FUZZ)/common/%.o) $(FUZZ)/gen/assets.o
 FUZZ_BINS := $(FUZZ_SRC:common/%_fuzz.c=$(FUZZ)/bin/%_fuzz)
 
 .PHONY: all bins test check-deps asan fuzzers fuzz bench install clean demo \
-	eval release
+	eval release arena
 # The first step installs what is missing; the sub-make then sees pkg-config.
 all:
 	@scripts/deps.sh build
@@ -167,6 +169,14 @@ demo:
 release: all
 	@scripts/deps.sh release
 	@scripts/release
+
+ARENA_PORT ?= 8080
+ARENA_LANG ?= ko
+VOTES ?= votes.jsonl
+arena: all
+	bin/arena --questions data/ko-arena-hard-v0.1/question.jsonl \
+	    --answers data/ko-arena-hard-v0.1/arena-sample --votes $(VOTES) \
+	    --listen 127.0.0.1:$(ARENA_PORT) --lang $(ARENA_LANG)
 
 JOBS ?= 2
 eval: all
