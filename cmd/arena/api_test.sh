@@ -95,7 +95,17 @@ check_eq "leaderboard: POST -> 405" 405 "$(api POST /api/leaderboard '')"
 check_eq "unknown API route -> 404" 404 "$(api GET /api/nothing)"
 check "unknown API route: JSON error" jq -e .error "$T/body"
 
-# Static files: only embedded assets, never a file from a path.
+# Static files: only the page's embedded files, never a file from a path.
+check_eq "the page" 200 "$(api GET /)"
+check "the page is HTML from the binary" grep -q '<script src="arena.js">' "$T/body"
+check "the page names no model" no_names "$T/body"
+check_eq "its script" 200 "$(api GET /arena.js)"
+check "served as JavaScript" bash -c \
+	'curl -sI "$1/arena.js" | grep -qi "^Content-Type: text/javascript"' _ "$URL"
+check_eq "the markdown renderer" 200 "$(api GET /markdown.js)"
+check_eq "HEAD of the page" 200 "$(curl -s -o /dev/null -w '%{http_code}' -I "$URL/")"
+check_eq "an embedded file of no page of the arena" 404 "$(api GET /page.html)"
+check_eq "a directory path" 404 "$(api GET /web/)"
 check_eq "no file from a path" 404 "$(api GET /etc/passwd)"
 check_eq "no file from a dotted path" 404 \
 	"$(curl -s -o /dev/null -w '%{http_code}' --path-as-is "$URL/../../../../etc/passwd")"
