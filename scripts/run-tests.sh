@@ -19,6 +19,8 @@ rm -rf "$logdir"
 mkdir -p "$logdir"
 
 export JUDGEPIPE_TOP=$top
+# Tests keep artifacts (screenshots) under the log folder of the run.
+export JUDGEPIPE_LOGDIR=$logdir
 export JUDGEPIPE_BIN=${JUDGEPIPE_BIN:-$top/build/asan/bin}
 export JUDGEPIPE_SHARED=${JUDGEPIPE_SHARED:-$(cd "$top/.." && pwd)/shared}
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}

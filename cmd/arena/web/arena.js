@@ -37,8 +37,8 @@
 			loading: "Loading a battle…",
 			asking: "Waiting for the two models to answer…",
 			saving: "Saving your vote…",
-			voted_a: "You preferred A: {a}.",
-			voted_b: "You preferred B: {b}.",
+			voted_a: "You preferred A.",
+			voted_b: "You preferred B.",
 			voted_tie: "You called it a tie.",
 			voted_bothbad: "You found both answers bad.",
 			reveal: "A was {a}, B was {b}.",
@@ -79,8 +79,8 @@
 			loading: "대결을 불러오는 중…",
 			asking: "두 모델의 답변을 기다리는 중…",
 			saving: "투표를 저장하는 중…",
-			voted_a: "A를 선택했습니다: {a}.",
-			voted_b: "B를 선택했습니다: {b}.",
+			voted_a: "A를 선택했습니다.",
+			voted_b: "B를 선택했습니다.",
 			voted_tie: "비슷하다고 판단했습니다.",
 			voted_bothbad: "둘 다 나쁘다고 판단했습니다.",
 			reveal: "A는 {a}, B는 {b}였습니다.",
@@ -118,8 +118,8 @@
 			loading: "正在加载对战…",
 			asking: "正在等待两个模型回答…",
 			saving: "正在保存投票…",
-			voted_a: "你选择了 A：{a}。",
-			voted_b: "你选择了 B：{b}。",
+			voted_a: "你选择了 A。",
+			voted_b: "你选择了 B。",
 			voted_tie: "你认为两者相当。",
 			voted_bothbad: "你认为两个回答都不好。",
 			reveal: "A 是 {a}，B 是 {b}。",
@@ -263,13 +263,24 @@
 		battle = r.body;
 		voted = null;
 		status(null);
+		/* The last battle's names go: none may be in the page now. */
+		JP.clear($("result"));
 		render();
 		window.scrollTo(0, 0);
 	}
 
 	function next() {
-		if (busy || !info || !info.offline)
+		if (busy || !info)
 			return;
+		if (!info.offline) {
+			/* Own questions only: the next battle is a new question. */
+			battle = null;
+			voted = null;
+			JP.clear($("result"));
+			render();
+			$("own-q").focus();
+			return;
+		}
 		busy = true;
 		setVoting(false);
 		status("loading");
@@ -368,6 +379,8 @@
 		$("tab-board").setAttribute("aria-selected", String(!vote));
 		if (!vote)
 			board();
+		else
+			JP.clear($("board-rows"));	/* names off the page */
 	}
 
 	function setLang(l) {
