@@ -5,8 +5,8 @@
 #include "answerscan.h"
 #include "arenadata.h"
 #include "buf.h"
-#include "judge.h"
 #include "jsonl.h"
+#include "qaset.h"
 #include "strmap.h"
 #include "style.h"
 
@@ -85,10 +85,10 @@ arenadata_read_questions(struct arenadata *a, const char *path,
 		return -1;
 	diag_clear(&bad);
 	while ((st = jsonl_read(r, &rec, &line, &bad)) != 0) {
-		struct judge_question q;
+		struct qaset_question q;
 
 		if (st == 1) {
-			st = judge_question_parse(rec, &q, jsonl_name(r), line,
+			st = qaset_question_parse(rec, &q, jsonl_name(r), line,
 			    &bad) == 0 ? 1 : -1;
 			json_decref(rec);
 		}
@@ -96,7 +96,7 @@ arenadata_read_questions(struct arenadata *a, const char *path,
 		    STRMAP_NONE) {
 			diag_set(&bad, EX_DATAERR, jsonl_name(r), line,
 			    "duplicate question_id '%s'", q.id);
-			judge_question_release(&q);
+			qaset_question_release(&q);
 			st = -1;
 		}
 		if (st == -1) {
@@ -117,7 +117,7 @@ arenadata_read_questions(struct arenadata *a, const char *path,
 		if (q.n_turns > 1)
 			a->multi_turn++;
 		a->nq++;
-		judge_question_release(&q);
+		qaset_question_release(&q);
 	}
 	jsonl_free(r);
 	return 0;
@@ -147,7 +147,7 @@ turn_token_len(const json_t *rec)
 }
 
 static void
-add_answer(struct arenadata *a, json_t *rec, struct judge_answer *ans,
+add_answer(struct arenadata *a, json_t *rec, struct qaset_answer *ans,
     size_t q)
 {
 	struct arenadata_priv *p = a->priv;
@@ -205,6 +205,7 @@ arenadata_read_answers(struct arenadata *a, const char *path,
 		struct jsonl_reader *r;
 		struct diag bad;
 		json_t *rec;
+		char *fmodel;
 		long line;
 		int st;
 
@@ -212,13 +213,15 @@ arenadata_read_answers(struct arenadata *a, const char *path,
 			rc = -1;
 			break;
 		}
+		/* FastChat names a model by its model_answer/ file. */
+		fmodel = qaset_file_model(paths[i]);
 		diag_clear(&bad);
 		while ((st = jsonl_read(r, &rec, &line, &bad)) != 0) {
-			struct judge_answer ans;
+			struct qaset_answer ans;
 			size_t q;
 
-			if (st == -1 || judge_answer_parse(rec, &ans,
-			    jsonl_name(r), line, &bad) == -1) {
+			if (st == -1 || qaset_answer_parse(rec, &ans,
+			    fmodel, jsonl_name(r), line, &bad) == -1) {
 				if (st == 1)
 					json_decref(rec);
 				if (note != NULL)
@@ -232,10 +235,11 @@ arenadata_read_answers(struct arenadata *a, const char *path,
 				a->unknown_questions++;
 			else if (ans.n_turns > 0 && kept(keep, ans.model))
 				add_answer(a, rec, &ans, q);
-			judge_answer_release(&ans);
+			qaset_answer_release(&ans);
 			json_decref(rec);
 		}
 		jsonl_free(r);
+		free(fmodel);
 	}
 	for (i = 0; i < n; i++)
 		free(paths[i]);
