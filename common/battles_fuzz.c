@@ -17,8 +17,8 @@
 int LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
 static const struct battle_opts opts[2] = {
-	{ NULL, 3, 0, NULL, NULL },
-	{ "gpt-4-0314", 1, 1, "ensemble", NULL },
+	{ NULL, 3, 0, NULL, NULL, 0 },
+	{ "gpt-4-0314", 1, 1, "ensemble", NULL, 0 },
 };
 
 /* What battles_finish promises; a broken promise is a crash. */
