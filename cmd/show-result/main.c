@@ -274,7 +274,8 @@ check_baseline(const struct battle_set *bs, const struct answer_set *ans)
 {
 	struct buf b;
 
-	if (bs->baseline_named || (ans != NULL &&
+	/* --elo online needs no baseline. */
+	if (bs->baseline == NULL || bs->baseline_named || (ans != NULL &&
 	    answerscan_has_model(ans, bs->baseline)))
 		return 0;
 	buf_init(&b);
