@@ -288,7 +288,7 @@ static void
 test_battles_all_pairs(void **state)
 {
 	struct battle_set *bs = new_set(NULL, 3, 0, NULL);
-	struct battle_opts o = { NULL, 3, 0, NULL, "b" };
+	struct battle_opts o = { NULL, 3, 0, NULL, "b", 0 };
 	struct diag d;
 
 	/* Game 1: A = model_a; game 2 swapped. Integer ids are text. */

@@ -286,7 +286,7 @@ test_lb_missing_metadata(void **state)
 static struct battle_set *
 pairs(const char *anchor)
 {
-	struct battle_opts o = { NULL, 3, 0, NULL, anchor };
+	struct battle_opts o = { NULL, 3, 0, NULL, anchor, 0 };
 	struct battle_set *bs = battles_new(&o);
 	static const char *const g[4][2] = {
 		{ "A>B", "B>A" }, { "A>B", "B>A" }, { "A>B", "B>A" },
