@@ -157,3 +157,35 @@ buf_detach(struct buf *b, size_t *len)
 	buf_init(b);
 	return p;
 }
+
+void
+buf_add_base64(struct buf *b, const void *src, size_t n)
+{
+	static const char tab[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "abcdefghijklmnopqrstuvwxyz0123456789+/";
+	const unsigned char *p = src;
+	size_t i;
+	char c[4];
+
+	buf_grow(b, (n + 2) / 3 * 4);
+	for (i = 0; i + 2 < n; i += 3) {
+		unsigned long v = (unsigned long)p[i] << 16 | p[i + 1] << 8 |
+		    p[i + 2];
+
+		c[0] = tab[v >> 18];
+		c[1] = tab[v >> 12 & 63];
+		c[2] = tab[v >> 6 & 63];
+		c[3] = tab[v & 63];
+		buf_add(b, c, 4);
+	}
+	if (i < n) {
+		unsigned long v = (unsigned long)p[i] << 16 |
+		    (i + 1 < n ? p[i + 1] << 8 : 0);
+
+		c[0] = tab[v >> 18];
+		c[1] = tab[v >> 12 & 63];
+		c[2] = i + 1 < n ? tab[v >> 6 & 63] : '=';
+		c[3] = '=';
+		buf_add(b, c, 4);
+	}
+}

@@ -24,6 +24,8 @@ void buf_adds(struct buf *b, const char *s);
 void buf_addc(struct buf *b, int c);
 void buf_printf(struct buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+/* Append p[0..n) in base64 (RFC 4648, with padding). */
+void buf_add_base64(struct buf *b, const void *p, size_t n);
 /* Hands the memory to the caller (free() it) and re-inits b. */
 char *buf_detach(struct buf *b, size_t *len);
 

@@ -1,4 +1,5 @@
 /* hash.c: SHA-256 through OpenSSL's EVP interface, and hex helpers. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <openssl/evp.h>
 
@@ -108,4 +109,24 @@ hash_fnv1a(unsigned long long h, const void *p, size_t n)
 		h *= 0x100000001b3ULL;
 	}
 	return h;
+}
+
+int
+hash_file(const char *path, unsigned char out[HASH_LEN])
+{
+	FILE *f = fopen(path, "rb");
+	struct hash_ctx *c;
+	char buf[65536];
+	size_t n;
+	int err;
+
+	if (f == NULL)
+		return -1;
+	c = hash_begin();
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+		hash_update(c, buf, n);
+	err = ferror(f);
+	fclose(f);
+	hash_end(c, out);
+	return err ? -1 : 0;
 }

@@ -15,6 +15,12 @@ struct hash_ctx *hash_begin(void);
 void hash_update(struct hash_ctx *c, const void *p, size_t n);
 void hash_end(struct hash_ctx *c, unsigned char out[HASH_LEN]);
 
+/*
+ * out = SHA-256 of the bytes of file path (as stored: a compressed file
+ * is hashed compressed).  Returns 0, or -1 when it cannot be read.
+ */
+int hash_file(const char *path, unsigned char out[HASH_LEN]);
+
 /* Write n bytes as 2n lower-case hex digits and a NUL into out. */
 void hash_hex(const unsigned char *p, size_t n, char *out);
 

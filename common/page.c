@@ -7,37 +7,6 @@
 #include "html.h"
 #include "page.h"
 
-static void
-base64(struct buf *out, const unsigned char *p, size_t n)
-{
-	static const char tab[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-	    "abcdefghijklmnopqrstuvwxyz0123456789+/";
-	size_t i;
-
-	for (i = 0; i + 2 < n; i += 3) {
-		unsigned v = p[i] << 16 | p[i + 1] << 8 | p[i + 2];
-
-		buf_addc(out, tab[v >> 18]);
-		buf_addc(out, tab[v >> 12 & 63]);
-		buf_addc(out, tab[v >> 6 & 63]);
-		buf_addc(out, tab[v & 63]);
-	}
-	if (n - i == 1) {
-		unsigned v = p[i] << 16;
-
-		buf_addc(out, tab[v >> 18]);
-		buf_addc(out, tab[v >> 12 & 63]);
-		buf_adds(out, "==");
-	} else if (n - i == 2) {
-		unsigned v = p[i] << 16 | p[i + 1] << 8;
-
-		buf_addc(out, tab[v >> 18]);
-		buf_addc(out, tab[v >> 12 & 63]);
-		buf_addc(out, tab[v >> 6 & 63]);
-		buf_addc(out, '=');
-	}
-}
-
 /* Add 'sha256-...' of each inline element <tag>...</tag> of page. */
 static void
 hashes(struct buf *out, const char *page, size_t len, const char *tag)
@@ -56,7 +25,7 @@ hashes(struct buf *out, const char *page, size_t len, const char *tag)
 			break;
 		hash_sha256(p, (size_t)(e - p), h);
 		buf_adds(out, " 'sha256-");
-		base64(out, h, HASH_LEN);
+		buf_add_base64(out, h, HASH_LEN);
 		buf_addc(out, '\'');
 		p = e;
 	}
