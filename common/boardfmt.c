@@ -1,5 +1,6 @@
 /* boardfmt.c: a board as text: the console table, CSV and JSON lines. */
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "boardfmt.h"
@@ -124,8 +125,8 @@ boardfmt_table(struct buf *out, const struct lb_result *r, int show_elo,
 	}
 }
 
-static void
-csv_field(struct buf *out, const char *s)
+void
+boardfmt_csv_field(struct buf *out, const char *s)
 {
 	if (strpbrk(s, ",\"\n\r") == NULL) {
 		buf_adds(out, s);
@@ -159,7 +160,7 @@ boardfmt_csv(struct buf *out, const struct lb_result *r, const char *date)
 		struct buf ci;
 
 		buf_init(&ci);
-		csv_field(out, m->name);
+		boardfmt_csv_field(out, m->name);
 		buf_addc(out, ',');
 		csv_num(out, m->score);
 		csv_num(out, m->q025);
@@ -170,13 +171,13 @@ boardfmt_csv(struct buf *out, const struct lb_result *r, const char *date)
 		csv_num(out, m->elo_q025);
 		csv_num(out, m->elo_q975);
 		ci_string(&ci, m->elo, m->elo_q025, m->elo_q975);
-		csv_field(out, ci.p);
+		boardfmt_csv_field(out, ci.p);
 		buf_addc(out, ',');
 		buf_reset(&ci);
 		ci_string(&ci, m->score, m->q025, m->q975);
-		csv_field(out, ci.p);
+		boardfmt_csv_field(out, ci.p);
 		buf_addc(out, ',');
-		csv_field(out, date);
+		boardfmt_csv_field(out, date);
 		buf_addc(out, '\n');
 		buf_release(&ci);
 	}
@@ -259,4 +260,62 @@ boardfmt_json(struct buf *out, const struct lb_result *r,
 		json_decref(j);
 		buf_release(&ci);
 	}
+}
+
+/* A markdown table cell: | and \ escaped, line breaks as spaces. */
+static void
+md_cell(struct buf *out, const char *s)
+{
+	for (; *s != '\0'; s++) {
+		if (*s == '|' || *s == '\\' || *s == '`' || *s == '*' ||
+		    *s == '_' || *s == '<' || *s == '[' || *s == ']')
+			buf_addc(out, '\\');
+		buf_addc(out, *s == '\n' || *s == '\r' ? ' ' : *s);
+	}
+}
+
+void
+boardfmt_markdown(struct buf *out, const struct lb_result *r, int show_elo,
+    const char *baseline, int heading)
+{
+	int *rank = xcalloc(r->nmodels + 1, sizeof(int));
+	size_t i;
+
+	lb_rank_ci(r, rank);
+	if (heading)
+		buf_printf(out, "### %s\n\n", lb_board_name(r->board));
+	buf_adds(out, show_elo ?
+	    "| Rank | Model | Elo | 95% CI | Score | Avg. tokens |\n"
+	    "|---:|:---|---:|:---:|---:|---:|\n" :
+	    "| Rank | Model | Score | 95% CI | Avg. tokens |\n"
+	    "|---:|:---|---:|:---:|---:|\n");
+	for (i = 0; i < r->nmodels; i++) {
+		const struct lb_model *m = &r->models[i];
+
+		buf_printf(out, "| %d | ", rank[i]);
+		md_cell(out, m->name);
+		if (baseline != NULL && strcmp(m->name, baseline) == 0)
+			buf_adds(out, " (baseline)");
+		buf_adds(out, " | ");
+		if (show_elo) {
+			elo_int(out, m->elo);
+			buf_adds(out, " | ");
+			elo_diff(out, m->elo_q025, m->elo);
+			buf_adds(out, " / +");
+			elo_diff(out, m->elo_q975, m->elo);
+			buf_adds(out, " | ");
+		}
+		fmt2(out, m->score);
+		buf_adds(out, " | -");
+		fmt2(out, m->score - m->q025);
+		buf_adds(out, " / +");
+		fmt2(out, m->q975 - m->score);
+		if (m->avg_tokens > 0)
+			buf_printf(out, " | %lld |\n", m->avg_tokens);
+		else
+			buf_adds(out, " | n/a |\n");
+	}
+	if (heading)
+		buf_addc(out, '\n');
+	free(rank);
 }

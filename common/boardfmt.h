@@ -26,4 +26,17 @@ void boardfmt_csv(struct buf *out, const struct lb_result *r,
 void boardfmt_json(struct buf *out, const struct lb_result *r,
     const struct lb_opts *o, const struct battle_set *bs, const char *date);
 
+/*
+ * A GitHub-flavoured markdown table: the rank that respects uncertainty
+ * (lb_rank_ci), the model (baseline marked), the score and its interval
+ * (or Elo first with show_elo) and the average tokens ("n/a" without
+ * answers).  Characters markdown would read (| \ ` * _ < [ ]) are
+ * escaped in model names.  heading adds a "### board" line before it.
+ */
+void boardfmt_markdown(struct buf *out, const struct lb_result *r,
+    int show_elo, const char *baseline, int heading);
+
+/* Append s as a CSV field (quoted when it holds , " or a line break). */
+void boardfmt_csv_field(struct buf *out, const char *s);
+
 #endif

@@ -113,11 +113,69 @@ test_boardfmt_all(void **state)
 	battles_free(bs);
 }
 
+#define NASTY "</script><script>alert(1)</script><img src=x onerror=alert(2)>"
+
+static void
+board(struct lb_result *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->board = LB_NO_CONTROL;
+	r->anchor = 1000;
+	r->nmodels = 3;
+	r->models = calloc(3, sizeof(*r->models));
+	r->models[0].name = strdup(NASTY);
+	r->models[0].score = 70;
+	r->models[0].q025 = 60;
+	r->models[0].q975 = 80;
+	r->models[0].elo = 1150;
+	r->models[0].elo_q025 = 1100;
+	r->models[0].elo_q975 = 1200;
+	r->models[1].name = strdup("base");
+	r->models[1].score = r->models[1].q025 = r->models[1].q975 = 50;
+	r->models[1].elo = r->models[1].elo_q025 = r->models[1].elo_q975 = 1000;
+	r->models[2].name = strdup("weak|model");
+	r->models[2].score = 10;
+	r->models[2].q025 = 5;
+	r->models[2].q975 = 15;
+	r->models[2].elo = 650;
+	r->models[2].elo_q025 = 600;
+	r->models[2].elo_q975 = 700;
+	r->models[2].avg_tokens = 12;
+}
+
+/* The markdown table: escaped names, the uncertainty-aware rank. */
+static void
+test_boardfmt_markdown(void **state)
+{
+	struct lb_result r;
+	struct buf b;
+
+	board(&r);
+	buf_init(&b);
+	boardfmt_markdown(&b, &r, 0, "base", 0);
+	assert_string_equal(b.p,
+	    "| Rank | Model | Score | 95% CI | Avg. tokens |\n"
+	    "|---:|:---|---:|:---:|---:|\n"
+	    "| 1 | \\</script>\\<script>alert(1)\\</script>\\<img src=x "
+	    "onerror=alert(2)> | 70.00 | -10.00 / +10.00 | n/a |\n"
+	    "| 2 | base (baseline) | 50.00 | -0.00 / +0.00 | n/a |\n"
+	    "| 3 | weak\\|model | 10.00 | -5.00 / +5.00 | 12 |\n");
+	buf_reset(&b);
+	boardfmt_markdown(&b, &r, 1, "base", 1);
+	assert_non_null(strstr(b.p, "### no_control\n\n| Rank | Model | Elo | "
+	    "95% CI | Score | Avg. tokens |\n"));
+	assert_non_null(strstr(b.p, "| 2 | base (baseline) | 1000 | 0 / +0 | "
+	    "50.00 | -0.00 / +0.00 | n/a |\n"));
+	buf_release(&b);
+	lb_result_release(&r);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_boardfmt_all),
+		cmocka_unit_test(test_boardfmt_markdown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1129,3 +1129,16 @@ lb_result_release(struct lb_result *r)
 	free(r->warns);
 	memset(r, 0, sizeof(*r));
 }
+
+void
+lb_rank_ci(const struct lb_result *r, int *rank)
+{
+	size_t i, j;
+
+	for (i = 0; i < r->nmodels; i++) {
+		rank[i] = 1;
+		for (j = 0; j < r->nmodels; j++)
+			if (r->models[j].elo_q025 > r->models[i].elo_q975)
+				rank[i]++;
+	}
+}

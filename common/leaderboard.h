@@ -74,4 +74,12 @@ int lb_compute(const struct battle_set *bs, const struct answer_set *ans,
     struct diag *d);
 void lb_result_release(struct lb_result *r);
 
+/*
+ * The rank of each model of r (board order) that respects uncertainty,
+ * as Chatbot Arena ranks: 1 + the number of models whose interval lies
+ * wholly above the model's (lower Elo bound above its upper bound).
+ * Models whose intervals overlap share a rank.  rank: r->nmodels ints.
+ */
+void lb_rank_ci(const struct lb_result *r, int *rank);
+
 #endif
