@@ -30,7 +30,8 @@ VERSION   = 0.1.0
 PREFIX   ?= /usr/local
 DESTDIR  ?=
 CC       ?= cc
-PKGS      = libcurl libzstd jansson yaml-0.1 libpcre2-8 libcrypto libmicrohttpd
+PKGS      = libcurl libzstd jansson yaml-0.1 libpcre2-8 libcrypto libmicrohttpd \
+	zlib
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null)
