@@ -141,7 +141,12 @@ check "table --show-elo: integer Elo and interval" grep -qE \
     "$T/elo.txt"
 run --num-rounds 50 --answers "$D/answers" --control all --format json \
     --date 2025-01-02 "$J" > "$T/all.json"
-check_eq "json: 4 boards of 1 + 5 records" 24 "$(wc -l < "$T/all.json")"
+check_eq "json: 4 boards of 1 + 5 records" 24 \
+    "$(grep -cE '^\{"type": "(board|model)"' "$T/all.json")"
+check_eq "json: then a matrix per board and a judge record" \
+    "matrix matrix matrix matrix judge" \
+    "$(grep -vE '^\{"type": "(board|model)"' "$T/all.json" |
+    sed 's/^{"type": "\([a-z_]*\)".*/\1/' | tr '\n' ' ' | sed 's/ $//')"
 check_eq "json: board records in order" \
     "no_control style_control length_control markdown_control" \
     "$(grep '"type": "board"' "$T/all.json" |
@@ -208,8 +213,11 @@ check "--reference-compat keeps input order (bounds differ when shuffled)" \
 # --output-dir: the CSV of each board, written atomically.
 run --num-rounds 50 --answers "$D/answers" --control all --date 2025-01-02 \
     --output-dir "$T/out" "$J" > /dev/null
-check_eq "output-dir: exactly the four CSV files" \
-    "length_control.csv markdown_control.csv no_control.csv style_control.csv" \
+check_eq "output-dir: the four board CSVs, their matrices, observed, judges" \
+    "judges.csv length_control.csv length_control_predicted.csv \
+markdown_control.csv markdown_control_predicted.csv no_control.csv \
+no_control_predicted.csv observed.csv style_control.csv \
+style_control_predicted.csv" \
     "$(ls -A "$T/out" | tr '\n' ' ' | sed 's/ $//')"
 for b in no_control style length markdown; do
 	f=$b

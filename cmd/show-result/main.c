@@ -14,20 +14,34 @@
 #include "agreement.h"
 #include "answerscan.h"
 #include "battles.h"
+#include "boardfmt.h"
+#include "browse.h"
 #include "buf.h"
+#include "category.h"
 #include "cli.h"
 #include "diag.h"
+#include "hash.h"
+#include "judgediag.h"
 #include "jsonl.h"
-#include "boardfmt.h"
+#include "jsonw.h"
 #include "leaderboard.h"
+#include "matrix.h"
+#include "outdir.h"
+#include "questions.h"
+#include "report.h"
 #include "rng.h"
+#include "statfmt.h"
 #include "suggest.h"
 #include "tokenizer.h"
+#include "verdicts.h"
 
 #define PROG "show-result"
 #define MAX_DUPS 10
 
-enum format { FMT_TABLE, FMT_CSV, FMT_JSON };
+/* The names follow the --format option's list. */
+enum format { FMT_TABLE, FMT_CSV, FMT_JSON, FMT_MARKDOWN, FMT_HTML };
+
+static const char *langs[] = { "en", "ko", "zh" };
 
 struct opts {
 	struct battle_opts bo;
@@ -40,9 +54,33 @@ struct opts {
 	char date[16];
 	char **answers;
 	size_t nanswers;
+	char **judgments;	/* --judgments, per-judge records */
+	size_t njudgments;
+	const char *questions;
+	const char *category;
+	const char *judges;	/* --judges, comma-separated */
+	const char *lang;
+	const char *title;
+	int report;		/* matrices, categories, judges wanted */
+	int browse;		/* the question browser's files too */
 	char **files;
 	int nfiles;
 	int agreement;
+};
+
+/* What the report adds to the boards. */
+struct extras {
+	struct verdicts *board;	/* the board's records, labels only */
+	struct verdicts *judged;	/* --judgments, with texts */
+	struct question_set qs;
+	struct matrix mx[LB_NBOARDS];
+	struct category_scores cats;
+	struct judgediag jd;
+	int diag_from_board;
+	char **judges;		/* names marked as judges */
+	size_t njudges;
+	struct report_file *inputs;	/* digests for the provenance */
+	size_t ninputs;
 };
 
 /* Counts tokens with the cl100k encoder, loaded on first use. */
@@ -53,9 +91,11 @@ struct tokctx {
 };
 
 enum {
-	OPT_AGREEMENT = CLI_OPT_NEXT, OPT_ALLOW, OPT_ANSWERS, OPT_BASELINE, OPT_BOOTSTRAP,
-	OPT_COMPAT, OPT_CONTROL, OPT_DATE, OPT_ELO, OPT_FIRST, OPT_FORMAT,
-	OPT_JUDGE, OPT_OUTDIR, OPT_ROUNDS, OPT_SEED, OPT_SHOW_ELO, OPT_WEIGHT
+	OPT_AGREEMENT = CLI_OPT_NEXT, OPT_ALLOW, OPT_ANSWERS, OPT_BASELINE,
+	OPT_BOOTSTRAP, OPT_CATEGORY, OPT_COMPAT, OPT_CONTROL, OPT_DATE,
+	OPT_ELO, OPT_FIRST, OPT_FORMAT, OPT_JUDGE, OPT_JUDGES, OPT_JUDGMENTS,
+	OPT_LANG, OPT_OUTDIR, OPT_QUESTIONS, OPT_ROUNDS, OPT_SEED,
+	OPT_SHOW_ELO, OPT_TITLE, OPT_WEIGHT
 };
 
 static const struct cli_option options[] = {
@@ -71,6 +111,8 @@ static const struct cli_option options[] = {
 	    "the model every win rate is against" },
 	{ "bootstrap", 0, "question|battle", 0, OPT_BOOTSTRAP,
 	    "the resampling unit (default question)" },
+	{ "category", 0, "key", 0, OPT_CATEGORY,
+	    "the question key naming categories" },
 	{ "control", 0, "none|style|length|markdown|all", 0, OPT_CONTROL,
 	    "the boards to compute (default none)" },
 	{ "date", 0, "yyyy-mm-dd", 0, OPT_DATE,
@@ -79,19 +121,28 @@ static const struct cli_option options[] = {
 	    "Bradley-Terry fit (default) or online Elo" },
 	{ "first-game-only", 0, NULL, 0, OPT_FIRST,
 	    "use game 1 of each judgment only" },
-	{ "format", 0, "table|csv|json", 0, OPT_FORMAT,
+	{ "format", 0, "table|csv|json|markdown|html", 0, OPT_FORMAT,
 	    "the output format (default table)" },
 	{ "judge", 0, "name", 0, OPT_JUDGE,
 	    "use the records of this judge only" },
+	{ "judges", 0, "list", 0, OPT_JUDGES,
+	    "comma-separated judges to mark in the report" },
+	{ "judgments", 0, "path", 0, OPT_JUDGMENTS,
+	    "per-judge judgments (repeatable)" },
+	{ "lang", 0, "en|ko|zh", 0, OPT_LANG,
+	    "the report's language (default en)" },
 	{ "num-rounds", 0, "n", 0, OPT_ROUNDS,
 	    "bootstrap rounds (default 1000)" },
 	{ "output-dir", 0, "dir", 0, OPT_OUTDIR,
-	    "also write dir/<board>.csv for every board" },
+	    "also write the CSVs (and the report) into dir" },
+	{ "questions", 0, "file", 0, OPT_QUESTIONS,
+	    "questions: categories and texts for the report" },
 	{ "reference-compat", 0, NULL, 0, OPT_COMPAT,
 	    "reproduce the Korean fork's numbers exactly" },
 	{ "seed", 0, "n", 0, OPT_SEED, "the random seed (default 42)" },
 	{ "show-elo", 0, NULL, 0, OPT_SHOW_ELO,
 	    "show Elo ratings instead of win rates" },
+	{ "title", 0, "text", 0, OPT_TITLE, "the report's title" },
 	CLI_OPTION_VERSION,
 	{ "weight", 0, "n", 0, OPT_WEIGHT,
 	    "repetitions of a strong verdict (default 3)" },
@@ -103,15 +154,21 @@ static const struct cli_spec spec = {
 };
 
 static void parse_args(int, char **, struct opts *);
-static int read_judgments(const struct opts *, struct battle_set *);
+static int read_judgments(const struct opts *, struct battle_set *,
+    struct verdicts *);
 static int write_stdout(const struct buf *);
 static int read_answers(const struct opts *, struct answer_set *,
     struct tokctx *);
 static int check_baseline(const struct battle_set *,
     const struct answer_set *);
 static void warn_tokens(const struct lb_result *, const struct answer_set *);
+static int read_extras(const struct opts *, struct extras *);
+static void compute_extras(const struct opts *, const struct lb_result *,
+    const struct battle_set *, const struct answer_set *, struct extras *);
 static int write_outputs(const struct opts *, struct lb_result *,
-    const struct battle_set *, int);
+    const struct battle_set *, const struct answer_set *, struct extras *,
+    int);
+static void extras_release(const struct opts *, struct extras *);
 
 static void
 print_notes(const struct diag *v, size_t n, int warn)
@@ -192,6 +249,7 @@ main(int argc, char *argv[])
 	struct lb_result res[LB_NBOARDS];
 	struct answer_set *ans = NULL;
 	struct battle_set *bs;
+	struct extras x;
 	struct tokctx tc;
 	struct rng_mt mt;
 	struct opts o;
@@ -206,15 +264,18 @@ main(int argc, char *argv[])
 		return agreement_run(&o);
 	memset(res, 0, sizeof(res));
 	memset(&tc, 0, sizeof(tc));
+	memset(&x, 0, sizeof(x));
 	diag_clear(&d);
 	if (o.lo.reference_compat) {
 		rng_mt_seed(&mt, (uint32_t)o.lo.seed);
 		o.lo.mt = &mt;
 	}
 	bs = battles_new(&o.bo);
+	if (o.report)
+		x.board = verdicts_new(0);
 	if ((rc = cli_stdout_closed(PROG, closed)) != 0)
 		goto out;
-	rc = read_judgments(&o, bs);
+	rc = read_judgments(&o, bs, x.board);
 	if (rc != 0 && rc != EX_DATAERR)
 		goto out;
 	if (o.nanswers > 0) {
@@ -223,6 +284,9 @@ main(int argc, char *argv[])
 		if (rc != 0 && rc != EX_DATAERR)
 			goto out;
 	}
+	rc = diag_worse(rc, read_extras(&o, &x));
+	if (rc != 0 && rc != EX_DATAERR)
+		goto out;
 	if (battles_finish(bs, &d) == -1) {
 		rc = diag_worse(rc, diag_print(PROG, &d));
 		goto out;
@@ -252,8 +316,11 @@ main(int argc, char *argv[])
 	}
 	if (o.nboards > 0)
 		warn_tokens(&res[0], ans);
-	rc = diag_worse(rc, write_outputs(&o, res, bs, rc));
+	if (o.report)
+		compute_extras(&o, res, bs, ans, &x);
+	rc = diag_worse(rc, write_outputs(&o, res, bs, ans, &x, rc));
 out:
+	extras_release(&o, &x);
 	for (i = 0; i < done; i++)
 		lb_result_release(&res[i]);
 	battles_free(bs);
@@ -262,6 +329,9 @@ out:
 	for (size_t k = 0; k < o.nanswers; k++)
 		free(o.answers[k]);
 	free(o.answers);
+	for (size_t k = 0; k < o.njudgments; k++)
+		free(o.judgments[k]);
+	free(o.judgments);
 	return rc;
 }
 
@@ -314,9 +384,23 @@ warn_tokens(const struct lb_result *r, const struct answer_set *ans)
 	buf_release(&b);
 }
 
-/* Read every judgment or vote record; bad records are reported, skipped. */
+/* Whether rec passes --judge (as battles_add decides). */
 static int
-read_judgments(const struct opts *o, struct battle_set *bs)
+judge_ok(const struct opts *o, const json_t *rec)
+{
+	const json_t *j = json_object_get(rec, "judge");
+
+	return o->bo.judge == NULL || (json_is_string(j) &&
+	    strcmp(json_string_value(j), o->bo.judge) == 0);
+}
+
+/*
+ * Read every judgment or vote record into bs (and, for the report, v);
+ * bad records are reported and skipped.
+ */
+static int
+read_judgments(const struct opts *o, struct battle_set *bs,
+    struct verdicts *v)
 {
 	int i, rc = 0, n = o->nfiles > 0 ? o->nfiles : 1;
 
@@ -325,7 +409,7 @@ read_judgments(const struct opts *o, struct battle_set *bs)
 		struct jsonl_reader *r;
 		struct diag d;
 		json_t *rec;
-		uint32_t fi;
+		uint32_t fi, vi = 0;
 		long line;
 		int st;
 
@@ -333,9 +417,14 @@ read_judgments(const struct opts *o, struct battle_set *bs)
 		if ((r = jsonl_open(path, &d)) == NULL)
 			return diag_worse(rc, diag_print(PROG, &d));
 		fi = battles_add_file(bs, jsonl_name(r));
+		if (v != NULL)
+			vi = verdicts_add_file(v, jsonl_name(r));
 		while ((st = jsonl_read(r, &rec, &line, &d)) != 0) {
 			if (st == 1) {
 				st = battles_add(bs, rec, fi, line, &d);
+				/* What battles took, the report takes too. */
+				if (st == 0 && v != NULL && judge_ok(o, rec))
+					st = verdicts_add(v, rec, vi, line, &d);
 				json_decref(rec);
 			}
 			if (st == -1 && jsonl_at_torn_end(r)) {
@@ -351,6 +440,8 @@ read_judgments(const struct opts *o, struct battle_set *bs)
 		}
 		jsonl_free(r);
 	}
+	if (v != NULL)
+		verdicts_finish(v);
 	return rc;
 }
 
@@ -384,6 +475,8 @@ read_answers(const struct opts *o, struct answer_set *ans, struct tokctx *tc)
 			goto out;
 		}
 	files = xcalloc(n ? n : 1, sizeof(*files));
+	for (i = 0; i < n; i++)
+		files[i].keep_text = o->browse;
 	answerscan_load(paths, n, o->lo.threads, files);
 	for (i = 0; i < n; i++) {
 		if (files[i].fatal.code != 0)
@@ -414,6 +507,179 @@ out:
 	return rc;
 }
 
+/* Add path and the hex prefix of its SHA-256 to the provenance. */
+static void
+add_input(struct extras *x, const char *path)
+{
+	unsigned char h[HASH_LEN];
+	struct report_file *f;
+	char hex[2 * HASH_LEN + 1];
+
+	x->inputs = xrealloc(x->inputs, (x->ninputs + 1) * sizeof(*x->inputs));
+	f = &x->inputs[x->ninputs++];
+	f->name = xstrdup(path);
+	f->sha256[0] = '\0';
+	if (strcmp(path, "-") != 0 && hash_file(path, h) == 0) {
+		hash_hex(h, 6, hex);
+		memcpy(f->sha256, hex, 12);
+		f->sha256[12] = '\0';
+	}
+}
+
+/* The per-judge records of --judgments (files or directories). */
+static int
+read_judged(const struct opts *o, struct extras *x)
+{
+	char **paths = NULL;
+	size_t n = 0, i;
+	struct diag d;
+	int rc = 0;
+
+	diag_clear(&d);
+	x->judged = verdicts_new(o->browse);
+	for (i = 0; i < o->njudgments; i++)
+		if (answerscan_expand(o->judgments[i], &paths, &n, &d) == -1) {
+			rc = diag_print(PROG, &d);
+			goto out;
+		}
+	for (i = 0; i < n; i++) {
+		struct jsonl_reader *r;
+		json_t *rec;
+		uint32_t fi;
+		long line;
+		int st;
+
+		add_input(x, paths[i]);
+		if ((r = jsonl_open(paths[i], &d)) == NULL) {
+			rc = diag_worse(rc, diag_print(PROG, &d));
+			goto out;
+		}
+		fi = verdicts_add_file(x->judged, jsonl_name(r));
+		while ((st = jsonl_read(r, &rec, &line, &d)) != 0) {
+			if (st == 1) {
+				st = verdicts_add(x->judged, rec, fi, line, &d);
+				json_decref(rec);
+			}
+			if (st == -1) {
+				rc = diag_worse(rc, diag_print(PROG, &d));
+				diag_clear(&d);
+			}
+		}
+		jsonl_free(r);
+	}
+	verdicts_finish(x->judged);
+	if (x->judged->replaced > 0)
+		diag_warn(PROG, NULL, 0, "--judgments: %llu records of a "
+		    "judge, model and question seen before (the last wins)",
+		    x->judged->replaced);
+out:
+	for (i = 0; i < n; i++)
+		free(paths[i]);
+	free(paths);
+	return rc;
+}
+
+/* The inputs of the report: questions, per-judge records, digests. */
+static int
+read_extras(const struct opts *o, struct extras *x)
+{
+	struct diag d;
+	size_t i, n = 0;
+	char **paths = NULL;
+	int rc = 0;
+
+	if (!o->report)
+		return 0;
+	diag_clear(&d);
+	for (i = 0; i < (size_t)o->nfiles; i++)
+		add_input(x, o->files[i]);
+	if (o->nfiles == 0)
+		add_input(x, "-");
+	for (i = 0; i < o->nanswers; i++)
+		if (answerscan_expand(o->answers[i], &paths, &n, &d) == 0)
+			d.code = 0;
+	for (i = 0; i < n; i++) {
+		add_input(x, paths[i]);
+		free(paths[i]);
+	}
+	free(paths);
+	if (o->questions != NULL) {
+		add_input(x, o->questions);
+		if (questions_read(&x->qs, o->questions, &d) == -1)
+			return diag_print(PROG, &d);
+		print_notes(x->qs.errs, x->qs.nerrs, 0);
+		if (x->qs.nerrs > 0)
+			rc = EX_DATAERR;
+	}
+	if (o->njudgments > 0)
+		rc = diag_worse(rc, read_judged(o, x));
+	return rc;
+}
+
+/* Add name to the judges to mark unless it is there or names no model. */
+static void
+add_judge(struct extras *x, const char *name, size_t len)
+{
+	size_t i;
+
+	if (len == 0 || (len == 8 && memcmp(name, "ensemble", 8) == 0) ||
+	    (len == 4 && memcmp(name, "pool", 4) == 0))
+		return;
+	for (i = 0; i < x->njudges; i++)
+		if (strlen(x->judges[i]) == len &&
+		    memcmp(x->judges[i], name, len) == 0)
+			return;
+	x->judges = xrealloc(x->judges, (x->njudges + 1) * sizeof(*x->judges));
+	x->judges[x->njudges++] = xstrndup(name, len);
+}
+
+static void
+compute_extras(const struct opts *o, const struct lb_result *res,
+    const struct battle_set *bs, const struct answer_set *ans,
+    struct extras *x)
+{
+	const struct verdicts *v = x->judged ? x->judged : x->board;
+	const char *key, *p;
+	int i;
+
+	for (i = 0; i < o->nboards; i++)
+		matrix_compute(&x->mx[i], &res[i], bs);
+	if (x->qs.n > 0 && (key = questions_category_key(&x->qs,
+	    o->category)) != NULL)
+		category_compute(&x->cats, &res[0], bs, &x->qs, key);
+	x->diag_from_board = x->judged == NULL;
+	judgediag_compute(&x->jd, v, ans, bs->baseline);
+	/* The judges: --judges, then those the records name. */
+	for (p = o->judges; p != NULL && *p != '\0'; p += *p == ',') {
+		size_t n = strcspn(p, ",");
+
+		add_judge(x, p, n);
+		p += n;
+	}
+	for (i = 0; i < (int)v->njudges; i++)
+		add_judge(x, v->judges[i], strlen(v->judges[i]));
+}
+
+static void
+extras_release(const struct opts *o, struct extras *x)
+{
+	size_t i;
+
+	verdicts_free(x->board);
+	verdicts_free(x->judged);
+	questions_release(&x->qs);
+	for (i = 0; i < LB_NBOARDS; i++)
+		matrix_release(&x->mx[i]);
+	category_release(&x->cats);
+	judgediag_release(&x->jd);
+	for (i = 0; i < x->njudges; i++)
+		free(x->judges[i]);
+	free(x->judges);
+	for (i = 0; i < x->ninputs; i++)
+		free((char *)x->inputs[i].name);
+	free(x->inputs);
+}
+
 /* Write buf to stdout; a closed pipe ends the process as cat(1) would. */
 static int
 write_stdout(const struct buf *b)
@@ -422,61 +688,176 @@ write_stdout(const struct buf *b)
 	return cli_flush_stdout(PROG);
 }
 
-/* Write every CSV to a temporary file, then rename them all. */
-static int
-write_csvs(const struct opts *o, struct lb_result *res)
+/* The report's JSON lines: matrices, categories, judge diagnostics. */
+static void
+extras_json(struct buf *b, const struct opts *o, const struct lb_result *res,
+    const struct extras *x)
 {
-	char *tmp[LB_NBOARDS], *dst[LB_NBOARDS];
-	mode_t mask = umask(0);
-	int i, made = 0, rc = 0;
+	json_t *a = json_array(), *v;
+	size_t i;
+	int k;
 
-	umask(mask);
-	if (mkdir(o->outdir, 0777) == -1 && errno != EEXIST) {
-		diag_error(PROG, NULL, 0, "cannot create '%s': %s", o->outdir,
-		    strerror(errno));
-		return EX_CANTCREAT;
+	for (k = 0; k < o->nboards; k++)
+		json_array_append_new(a, statfmt_matrix(&x->mx[k],
+		    lb_board_name(res[k].board), -1));
+	if (x->cats.ncat > 0)
+		json_array_append_new(a, statfmt_categories(&x->cats, -1));
+	statfmt_judges(a, &x->jd, -1);
+	json_array_foreach(a, i, v) {
+		jsonw_dump(b, v, 0);
+		buf_addc(b, '\n');
 	}
-	for (i = 0; i < o->nboards && rc == 0; i++, made++) {
-		struct buf b, p;
-		int fd;
+	json_decref(a);
+}
 
-		buf_init(&p);
-		buf_printf(&p, "%s/%s.csv", o->outdir,
-		    lb_board_name(res[i].board));
-		dst[i] = buf_detach(&p, NULL);
-		buf_printf(&p, "%s/.%s.csv.XXXXXX", o->outdir,
-		    lb_board_name(res[i].board));
-		tmp[i] = buf_detach(&p, NULL);
-		if ((fd = mkstemp(tmp[i])) == -1) {
-			diag_error(PROG, NULL, 0, "cannot create '%s': %s",
-			    tmp[i], strerror(errno));
-			free(tmp[i]);
-			tmp[i] = NULL;
-			rc = EX_CANTCREAT;
-			break;
-		}
-		buf_init(&b);
+static void
+now_utc(char *out, size_t n)
+{
+	const char *sde = getenv("SOURCE_DATE_EPOCH");
+	time_t now = sde != NULL && *sde != '\0' ? (time_t)atoll(sde) :
+	    time(NULL);
+	struct tm tm;
+
+	gmtime_r(&now, &tm);
+	strftime(out, n, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+/* The page (and with --output-dir the browser's files) into b and od. */
+static int
+make_report(const struct opts *o, struct lb_result *res,
+    const struct battle_set *bs, const struct answer_set *ans,
+    struct extras *x, struct buf *page, struct outdir *od)
+{
+	struct browse_file *files = NULL;
+	json_t *index = NULL;
+	const char **models;
+	struct report r;
+	struct diag d;
+	char when[32];
+	size_t nfiles = 0, i;
+	int rc = 0;
+
+	diag_clear(&d);
+	now_utc(when, sizeof(when));
+	if (o->browse) {
+		struct browse_in in;
+
+		models = xcalloc(res[0].nmodels + 1, sizeof(*models));
+		for (i = 0; i < res[0].nmodels; i++)
+			models[i] = res[0].models[i].name;
+		memset(&in, 0, sizeof(in));
+		in.qs = x->qs.n > 0 ? &x->qs : NULL;
+		in.category_key = x->cats.ncat > 0 ? x->cats.key : NULL;
+		in.ans = ans;
+		in.judges = x->judged;
+		in.board = x->board;
+		in.baseline = bs->baseline;
+		in.models = models;
+		in.nmodels = res[0].nmodels;
+		in.threads = o->lo.threads;
+		in.level = 1;
+		rc = browse_build(&in, &files, &nfiles, &index, &d);
+		free(models);
+		if (rc == -1)
+			return diag_print(PROG, &d);
+		for (i = 0; i < nfiles && rc == 0; i++)
+			if (outdir_add(od, files[i].path, files[i].data.p,
+			    files[i].data.len, &d) == -1)
+				rc = diag_print(PROG, &d);
+		browse_files_free(files, nfiles);
+	}
+	memset(&r, 0, sizeof(r));
+	r.boards = res;
+	r.nboards = (size_t)o->nboards;
+	r.lo = &o->lo;
+	r.bs = bs;
+	r.matrices = x->mx;
+	r.categories = x->cats.ncat > 0 ? &x->cats : NULL;
+	r.diag = &x->jd;
+	r.diag_from_board = x->diag_from_board;
+	r.judges = (const char *const *)x->judges;
+	r.njudges = x->njudges;
+	r.browse = index;
+	r.inputs = x->inputs;
+	r.ninputs = x->ninputs;
+	r.date = o->date;
+	r.generated = when;
+	r.lang = o->lang;
+	r.title = o->title;
+	r.show_elo = o->show_elo;
+	if (rc == 0 && report_html(page, &r, &d) == -1)
+		rc = diag_print(PROG, &d);
+	json_decref(index);
+	return rc;
+}
+
+/* Write the CSVs (and the page) into o->outdir, all or nothing. */
+static int
+write_dir(const struct opts *o, struct lb_result *res,
+    const struct battle_set *bs, const struct answer_set *ans,
+    struct extras *x)
+{
+	struct outdir *od;
+	struct diag d;
+	struct buf b;
+	char name[64];
+	int i, rc = 0;
+
+	diag_clear(&d);
+	if ((od = outdir_begin(o->outdir, &d)) == NULL)
+		return diag_print(PROG, &d);
+	buf_init(&b);
+	for (i = 0; i < o->nboards && rc == 0; i++) {
+		buf_reset(&b);
 		boardfmt_csv(&b, &res[i], o->date);
-		if (fchmod(fd, 0666 & ~mask) == -1 ||
-		    write(fd, b.p, b.len) != (ssize_t)b.len ||
-		    close(fd) == -1) {
-			diag_error(PROG, NULL, 0, "cannot write '%s': %s",
-			    tmp[i], strerror(errno));
-			rc = EX_IOERR;
-		}
-		buf_release(&b);
+		snprintf(name, sizeof(name), "%s.csv",
+		    lb_board_name(res[i].board));
+		if (outdir_add(od, name, b.p, b.len, &d) == -1)
+			rc = diag_print(PROG, &d);
 	}
-	for (i = 0; i < made; i++) {
-		if (rc == 0 && tmp[i] != NULL && rename(tmp[i], dst[i]) == -1) {
-			diag_error(PROG, NULL, 0, "cannot rename '%s' to '%s': "
-			    "%s", tmp[i], dst[i], strerror(errno));
-			rc = EX_CANTCREAT;
-		}
-		if (rc != 0 && tmp[i] != NULL)
-			unlink(tmp[i]);
-		free(tmp[i]);
-		free(dst[i]);
+	for (i = 0; i < o->nboards && rc == 0; i++) {
+		buf_reset(&b);
+		statfmt_predicted_csv(&b, &x->mx[i]);
+		snprintf(name, sizeof(name), "%s_predicted.csv",
+		    lb_board_name(res[i].board));
+		if (outdir_add(od, name, b.p, b.len, &d) == -1)
+			rc = diag_print(PROG, &d);
 	}
+	if (rc == 0) {
+		buf_reset(&b);
+		statfmt_observed_csv(&b, &x->mx[0]);
+		if (outdir_add(od, "observed.csv", b.p, b.len, &d) == -1)
+			rc = diag_print(PROG, &d);
+	}
+	if (rc == 0 && x->cats.ncat > 0) {
+		buf_reset(&b);
+		statfmt_categories_csv(&b, &x->cats);
+		if (outdir_add(od, "categories.csv", b.p, b.len, &d) == -1)
+			rc = diag_print(PROG, &d);
+	}
+	if (rc == 0) {
+		buf_reset(&b);
+		statfmt_judges_csv(&b, &x->jd);
+		if (outdir_add(od, "judges.csv", b.p, b.len, &d) == -1)
+			rc = diag_print(PROG, &d);
+	}
+	if (rc == 0 && x->jd.npairs > 0) {
+		buf_reset(&b);
+		statfmt_judge_pairs_csv(&b, &x->jd);
+		if (outdir_add(od, "judge_pairs.csv", b.p, b.len, &d) == -1)
+			rc = diag_print(PROG, &d);
+	}
+	if (rc == 0 && o->format == FMT_HTML) {
+		buf_reset(&b);
+		rc = make_report(o, res, bs, ans, x, &b, od);
+		if (rc == 0 && outdir_add(od, "index.html", b.p, b.len,
+		    &d) == -1)
+			rc = diag_print(PROG, &d);
+	}
+	if (rc == 0 && outdir_commit(od, &d) == -1)
+		rc = diag_print(PROG, &d);
+	outdir_free(od);
+	buf_release(&b);
 	return rc;
 }
 
@@ -487,7 +868,8 @@ write_csvs(const struct opts *o, struct lb_result *res)
  */
 static int
 write_outputs(const struct opts *o, struct lb_result *res,
-    const struct battle_set *bs, int rc)
+    const struct battle_set *bs, const struct answer_set *ans,
+    struct extras *x, int rc)
 {
 	struct buf b;
 	int i;
@@ -495,19 +877,32 @@ write_outputs(const struct opts *o, struct lb_result *res,
 	if (o->outdir != NULL && rc != 0)
 		diag_error(PROG, NULL, 0, "nothing written to '%s' (errors "
 		    "above)", o->outdir);
-	else if (o->outdir != NULL && (rc = write_csvs(o, res)) != 0)
+	else if (o->outdir != NULL &&
+	    (rc = write_dir(o, res, bs, ans, x)) != 0)
 		return rc;
+	rc = 0;
+	/* With --output-dir the page went there. */
+	if (o->format == FMT_HTML && o->outdir != NULL)
+		return 0;
 	buf_init(&b);
-	for (i = 0; i < o->nboards; i++) {
+	if (o->format == FMT_HTML)
+		rc = make_report(o, res, bs, ans, x, &b, NULL);
+	for (i = 0; i < o->nboards && o->format != FMT_HTML; i++) {
 		if (o->format == FMT_TABLE)
 			boardfmt_table(&b, &res[i], o->show_elo,
 			    o->nboards > 1);
 		else if (o->format == FMT_CSV)
 			boardfmt_csv(&b, &res[i], o->date);
+		else if (o->format == FMT_MARKDOWN)
+			boardfmt_markdown(&b, &res[i], o->show_elo,
+			    bs->baseline, o->nboards > 1);
 		else
 			boardfmt_json(&b, &res[i], &o->lo, bs, o->date);
 	}
-	rc = write_stdout(&b);
+	if (o->format == FMT_JSON)
+		extras_json(&b, o, res, x);
+	if (rc == 0)
+		rc = write_stdout(&b);
 	buf_release(&b);
 	return rc;
 }
@@ -556,6 +951,8 @@ parse_args(int argc, char *argv[], struct opts *o)
 	o->lo.unit = LB_QUESTION;
 	o->boards[0] = LB_NO_CONTROL;
 	o->nboards = 1;
+	o->lang = "en";
+	o->title = "";
 	cli_begin(&c, &spec, argc, argv);
 	while ((ch = cli_next(&c)) != -1) {
 		switch (ch) {
@@ -580,6 +977,9 @@ parse_args(int argc, char *argv[], struct opts *o)
 			/* The names follow enum lb_unit. */
 			o->lo.unit = cli_enum(&c);
 			have_unit = 1;
+			break;
+		case OPT_CATEGORY:
+			o->category = c.arg;
 			break;
 		case OPT_CONTROL:
 			/* "none" .. "markdown" follow enum lb_board. */
@@ -608,12 +1008,26 @@ parse_args(int argc, char *argv[], struct opts *o)
 		case OPT_JUDGE:
 			o->bo.judge = c.arg;
 			break;
+		case OPT_JUDGES:
+			o->judges = c.arg;
+			break;
+		case OPT_JUDGMENTS:
+			o->judgments = xrealloc(o->judgments,
+			    (o->njudgments + 1) * sizeof(*o->judgments));
+			o->judgments[o->njudgments++] = xstrdup(c.arg);
+			break;
+		case OPT_LANG:
+			o->lang = langs[cli_enum(&c)];
+			break;
 		case OPT_ROUNDS:
 			o->lo.num_rounds = cli_int(&c, 1, 1000000);
 			have_rounds = 1;
 			break;
 		case OPT_OUTDIR:
 			o->outdir = c.arg;
+			break;
+		case OPT_QUESTIONS:
+			o->questions = c.arg;
 			break;
 		case OPT_COMPAT:
 			o->lo.reference_compat = 1;
@@ -623,6 +1037,9 @@ parse_args(int argc, char *argv[], struct opts *o)
 			break;
 		case OPT_SHOW_ELO:
 			o->show_elo = 1;
+			break;
+		case OPT_TITLE:
+			o->title = c.arg;
 			break;
 		case OPT_WEIGHT:
 			o->bo.weight = (int)cli_int(&c, 1, 1000000);
@@ -642,7 +1059,8 @@ parse_args(int argc, char *argv[], struct opts *o)
 			cli_usage_error(&c, "--seed: numpy's legacy stream "
 			    "takes a seed below 2^32");
 	}
-	if (o->agreement && (o->format == FMT_CSV || o->outdir != NULL ||
+	if (o->agreement && ((o->format != FMT_TABLE &&
+	    o->format != FMT_JSON) || o->outdir != NULL ||
 	    o->nanswers > 0 || o->lo.online_elo))
 		cli_usage_error(&c, "--agreement prints a table or JSON only, "
 		    "without --answers, --elo or --output-dir");
@@ -664,6 +1082,10 @@ parse_args(int argc, char *argv[], struct opts *o)
 	stdin_uses += o->nfiles == 0;
 	for (size_t k = 0; k < o->nanswers; k++)
 		stdin_uses += strcmp(o->answers[k], "-") == 0;
+	for (size_t k = 0; k < o->njudgments; k++)
+		stdin_uses += strcmp(o->judgments[k], "-") == 0;
+	if (o->questions != NULL)
+		stdin_uses += strcmp(o->questions, "-") == 0;
 	if (stdin_uses > 1)
 		cli_usage_error(&c, "standard input can be read once only");
 	if (o->date[0] == '\0') {
@@ -673,6 +1095,10 @@ parse_args(int argc, char *argv[], struct opts *o)
 		localtime_r(&now, &tm);
 		strftime(o->date, sizeof(o->date), "%Y-%m-%d", &tm);
 	}
+	/* Everything beyond the boards is for the report, JSON and CSVs. */
+	o->report = o->format == FMT_HTML || o->format == FMT_JSON ||
+	    o->outdir != NULL;
+	o->browse = o->format == FMT_HTML && o->outdir != NULL;
 	o->lo.threads = thread_count();
 	o->lo.weight = o->bo.weight;
 	o->lo.first_game_only = o->bo.first_game_only;
