@@ -213,12 +213,14 @@ check "--reference-compat keeps input order (bounds differ when shuffled)" \
 # --output-dir: the CSV of each board, written atomically.
 run --num-rounds 50 --answers "$D/answers" --control all --date 2025-01-02 \
     --output-dir "$T/out" "$J" > /dev/null
-check_eq "output-dir: the four board CSVs, their matrices, observed, judges" \
-    "judges.csv length_control.csv length_control_predicted.csv \
-markdown_control.csv markdown_control_predicted.csv no_control.csv \
-no_control_predicted.csv observed.csv style_control.csv \
-style_control_predicted.csv" \
+check_eq "output-dir: exactly the four CSV files, and stats/" \
+    "length_control.csv markdown_control.csv no_control.csv stats \
+style_control.csv" \
     "$(ls -A "$T/out" | tr '\n' ' ' | sed 's/ $//')"
+check_eq "output-dir: stats/: the matrices of each board, observed, judges" \
+    "judges.csv length_control_predicted.csv markdown_control_predicted.csv \
+no_control_predicted.csv observed.csv style_control_predicted.csv" \
+    "$(ls -A "$T/out/stats" | tr '\n' ' ' | sed 's/ $//')"
 for b in no_control style length markdown; do
 	f=$b
 	[ $b = no_control ] && c=none || { c=$b; f=${b}_control; }

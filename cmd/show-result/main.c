@@ -818,7 +818,7 @@ write_dir(const struct opts *o, struct lb_result *res,
 	for (i = 0; i < o->nboards && rc == 0; i++) {
 		buf_reset(&b);
 		statfmt_predicted_csv(&b, &x->mx[i]);
-		snprintf(name, sizeof(name), "%s_predicted.csv",
+		snprintf(name, sizeof(name), "stats/%s_predicted.csv",
 		    lb_board_name(res[i].board));
 		if (outdir_add(od, name, b.p, b.len, &d) == -1)
 			rc = diag_print(PROG, &d);
@@ -826,25 +826,28 @@ write_dir(const struct opts *o, struct lb_result *res,
 	if (rc == 0) {
 		buf_reset(&b);
 		statfmt_observed_csv(&b, &x->mx[0]);
-		if (outdir_add(od, "observed.csv", b.p, b.len, &d) == -1)
+		if (outdir_add(od, "stats/observed.csv", b.p, b.len,
+		    &d) == -1)
 			rc = diag_print(PROG, &d);
 	}
 	if (rc == 0 && x->cats.ncat > 0) {
 		buf_reset(&b);
 		statfmt_categories_csv(&b, &x->cats);
-		if (outdir_add(od, "categories.csv", b.p, b.len, &d) == -1)
+		if (outdir_add(od, "stats/categories.csv", b.p, b.len,
+		    &d) == -1)
 			rc = diag_print(PROG, &d);
 	}
 	if (rc == 0) {
 		buf_reset(&b);
 		statfmt_judges_csv(&b, &x->jd);
-		if (outdir_add(od, "judges.csv", b.p, b.len, &d) == -1)
+		if (outdir_add(od, "stats/judges.csv", b.p, b.len, &d) == -1)
 			rc = diag_print(PROG, &d);
 	}
 	if (rc == 0 && x->jd.npairs > 0) {
 		buf_reset(&b);
 		statfmt_judge_pairs_csv(&b, &x->jd);
-		if (outdir_add(od, "judge_pairs.csv", b.p, b.len, &d) == -1)
+		if (outdir_add(od, "stats/judge_pairs.csv", b.p, b.len,
+		    &d) == -1)
 			rc = diag_print(PROG, &d);
 	}
 	if (rc == 0 && o->format == FMT_HTML) {
