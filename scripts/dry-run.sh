@@ -80,3 +80,4 @@ make --no-print-directory -s -f scripts/eval.mk -j"${JOBS:-2}" \
 	JUDGES="$judges" CACHE="$work/cache" GEN_FLAGS="-q" \
 	BASELINE="$base" BIN="$bin" ${QUESTIONS:+QUESTIONS="$QUESTIONS"}
 echo "dry-run: $(( $(cat "$work"/mock?.log | wc -l) - before )) requests sent to mock-llm (a re-run sends none)" >&2
+echo "dry-run: report: $work/report/index.html" >&2

@@ -2,7 +2,9 @@
 #
 #   make eval BENCH=ko MODELS="gpt-4o-mini claude-3.5-haiku"
 #
-# answers -> judgments (each judge) -> ensemble -> leaderboard, under
+# answers -> judgments (each judge) -> ensemble -> leaderboard and the HTML
+# report ($(OUT)/$(BENCH)/report/index.html: the boards, every judge's
+# texts in its question browser, the judge diagnostics), under
 # $(OUT)/$(BENCH)/.  Every file is written to a temp file and renamed only
 # when its command succeeds, so an interrupted or failed step is redone on
 # the next run, and the response cache makes redoing it cost only the calls
@@ -41,6 +43,7 @@ endif
 JUDGES       ?= gemini-2.0-flash-001 gpt-4o-mini
 
 D        = $(OUT)/$(BENCH)
+REPORT   = $(D)/report/index.html
 ALL      = $(sort $(BASELINE) $(MODELS))
 ANSWERS  = $(ALL:%=$(D)/answers/%.jsonl)
 ENSEMBLE = $(ALL:%=$(D)/ensemble/%.jsonl)
@@ -49,17 +52,18 @@ comma   := ,
 empty   :=
 space   := $(empty) $(empty)
 
-.PHONY: all answers judgments ensemble
+.PHONY: all answers judgments ensemble report
 .DELETE_ON_ERROR:
 # Every output is named as a prerequisite below, so none is "intermediate":
 # make neither deletes one nor skips one that is missing (.SECONDARY would).
 
-all: $(D)/leaderboard.txt $(JUDGMENTS)
+all: $(D)/leaderboard.txt $(JUDGMENTS) $(REPORT)
 	@cat $<
 
 answers: $(ANSWERS)
 judgments: $(JUDGMENTS)
 ensemble: $(ENSEMBLE)
+report: $(REPORT)
 
 $(D)/answers/%.jsonl: $(QUESTIONS)
 	@mkdir -p $(@D)
@@ -86,4 +90,13 @@ $(D)/ensemble/%.jsonl: $(foreach j,$(JUDGES),$(D)/judgments/$(j)/%.jsonl)
 $(D)/leaderboard.txt: $(ENSEMBLE) $(ANSWERS)
 	$(STEP) $@ $(BIN)/show-result --baseline $(BASELINE) \
 		--answers $(D)/answers --output-dir $(D) --control all \
+		$(SHOW_FLAGS) $(ENSEMBLE)
+
+# show-result writes the page and its browse/ files through temporary files
+# renamed together, so a failed run leaves no index.html to fool make.
+$(REPORT): $(ENSEMBLE) $(ANSWERS) $(JUDGMENTS) $(QUESTIONS)
+	$(BIN)/show-result -q --baseline $(BASELINE) --format html \
+		--output-dir $(@D) --control all --answers $(D)/answers \
+		--questions $(QUESTIONS) \
+		$(foreach j,$(JUDGES),--judgments $(D)/judgments/$(j)) \
 		$(SHOW_FLAGS) $(ENSEMBLE)

@@ -2,8 +2,9 @@
 # pipeline_test.sh: the whole pipeline (make eval via scripts/dry-run.sh) on
 # 20 questions of each bench, two mock judges of opposite position bias with
 # known model strengths: judgments, ensemble and boards come out, the board
-# ranks the models in their true order, and re-runs send no request, even
-# after every output is deleted (the cache answers).
+# ranks the models in their true order, the HTML report's browser holds both
+# judges' texts for every question and its judge diagnostics, and re-runs
+# send no request, even after every output is deleted (the cache answers).
 . "$(dirname "$0")/../../scripts/testlib.sh"
 cd "$TOP" || exit 1
 export BIN JOBS=2
@@ -42,6 +43,26 @@ for b in ko zh en; do
 		awk '/\|/ { printf "%s ", $1 }')
 	check_eq "$b: no-control board in true strength order" \
 		"m-strong m-good ${base[$b]} m-weak m-poor " "$order"
+	# The report: a browser file per model with both judges' labels and
+	# texts for every question, and the judges' numbers in the page.
+	r=$d/report
+	check "$b: report/index.html written" test -s "$r/index.html"
+	n=0
+	for m in ${base[$b]} m-strong m-good m-weak m-poor; do
+		f=$r/browse/$m.js
+		[ -s "$f" ] && sed -n 's/^JP_browse([0-9]*, "\(.*\)");$/\1/p' "$f" |
+		    base64 -d | gunzip | jq -e '.judges == ["gemini-2.0-flash-001",
+		    "gpt-4o-mini-judge"] and ([.t[][] | select(. != null and
+		    .[0] != null and .[1] != null)] | length) == 40 and
+		    ([.l[][] | select(. != null)] | length) == 40' >/dev/null &&
+		    n=$((n + 1))
+	done
+	check_eq "$b: browser: both judges' two texts for all 20 questions" 5 "$n"
+	sed -n 's/.*<script type="application\/json" id="jp-data">\(.*\)<\/script>.*/\1/p' \
+	    "$r/index.html" >"$T/data-$b.json"
+	check_eq "$b: report: two judges, one pair, from --judgments" \
+	    "judge judge judge_pair false" "$(jq -r '[.judge_stats[].type,
+	    .judge_stats_from_board] | join(" ")' "$T/data-$b.json")"
 	first=$(sent "$T/err-$b.txt")
 	# 5 models x 20 questions x 2 judges x 2 games, but the baseline
 	# judged against itself has one prompt for both games: sent once.
