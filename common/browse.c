@@ -114,7 +114,8 @@ lookup(const struct verdicts *v, long j, long m, const char *qid)
 	if (v == NULL || j < 0 || m < 0 ||
 	    (q = verdicts_question_id(v, qid)) < 0)
 		return NULL;
-	return verdicts_find(v, (uint32_t)j, (uint32_t)m, (uint32_t)q);
+	return verdicts_find(v, (uint32_t)j, (uint32_t)m, VERDICTS_BASELINE,
+	    (uint32_t)q);
 }
 
 static json_t *

@@ -81,7 +81,9 @@ judge_stats(struct judgediag_judge *J, const struct verdicts *v,
 			if (lm == -1 && lo == -1) {
 				lm = tokens(ans, v->models[r->model],
 				    v->questions[r->question]);
-				lo = tokens(ans, opponent,
+				lo = tokens(ans, r->opponent ==
+				    VERDICTS_BASELINE ? opponent :
+				    v->models[r->opponent],
 				    v->questions[r->question]);
 				if (lm < 0 || lo < 0)
 					lm = lo = -2;
@@ -145,7 +147,8 @@ pair_stats(struct judgediag_pair *P, const struct verdicts *v, int a, int b)
 
 		if (x->judge != (uint32_t)a)
 			continue;
-		y = verdicts_find(v, (uint32_t)b, x->model, x->question);
+		y = verdicts_find(v, (uint32_t)b, x->model, x->opponent,
+		    x->question);
 		if (y == NULL)
 			continue;
 		for (g = 0; g < 2; g++)

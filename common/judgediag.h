@@ -84,9 +84,9 @@ struct judgediag {
 
 /*
  * Compute the diagnostics of v (after verdicts_finish).  ans (may be
- * NULL: no length bias) gives token lengths; opponent names the model the
- * records were judged against (the baseline).  Zero out before, release
- * with judgediag_release; names are borrowed from v.
+ * NULL: no length bias) gives token lengths; opponent names the model
+ * the records without model_a were judged against (the baseline).  Zero
+ * out before, release with judgediag_release; names are borrowed from v.
  */
 void judgediag_compute(struct judgediag *jd, const struct verdicts *v,
     const struct answer_set *ans, const char *opponent);

@@ -1,4 +1,5 @@
 /* verdicts.c: judgment records by judge, model, question (see verdicts.h). */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -144,17 +145,25 @@ verdicts_add(struct verdicts *v, const json_t *rec, uint32_t file,
     long line, struct diag *d)
 {
 	struct verdicts_priv *p = v->priv;
-	const char *fname = v->files[file], *qid, *model, *judge, *src;
-	const json_t *games = json_object_get(rec, "games");
+	const char *fname = v->files[file], *qid, *model, *judge, *src, *ma;
+	const json_t *games = json_object_get(rec, "games"), *id;
 	struct verdicts_rec r;
+	char num[32];
 	size_t g;
 
 	if (games == NULL)
-		return 0;	/* a vote */
-	if (opt_string(rec, "question_id", &qid, fname, line, d) == -1 ||
-	    (qid == NULL && opt_string(rec, "uid", &qid, fname, line,
-	    d) == -1) ||
-	    opt_string(rec, "model", &model, fname, line, d) == -1 ||
+		return 0;	/* a vote or a single grade */
+	id = json_object_get(rec, "question_id");
+	if (json_is_integer(id)) {
+		snprintf(num, sizeof(num), "%" JSON_INTEGER_FORMAT,
+		    json_integer_value(id));
+		qid = num;
+	} else if (opt_string(rec, "question_id", &qid, fname, line,
+	    d) == -1 || (qid == NULL && opt_string(rec, "uid", &qid, fname,
+	    line, d) == -1))
+		return -1;
+	if (opt_string(rec, "model", &model, fname, line, d) == -1 ||
+	    opt_string(rec, "model_a", &ma, fname, line, d) == -1 ||
 	    opt_string(rec, "judge", &judge, fname, line, d) == -1 ||
 	    opt_string(rec, "source_judge", &src, fname, line, d) == -1)
 		return -1;
@@ -187,6 +196,7 @@ verdicts_add(struct verdicts *v, const json_t *rec, uint32_t file,
 	}
 	r.judge = intern(&p->judges, src ? src : judge ? judge : "");
 	r.model = intern(&p->models, model);
+	r.opponent = ma != NULL ? intern(&p->models, ma) : VERDICTS_BASELINE;
 	r.question = intern(&p->questions, qid);
 	r.file = file;
 	r.line = line;
@@ -228,6 +238,8 @@ cmp_key(const struct verdicts_rec *x, const struct verdicts_rec *y)
 		return x->judge < y->judge ? -1 : 1;
 	if (x->model != y->model)
 		return x->model < y->model ? -1 : 1;
+	if (x->opponent != y->opponent)
+		return x->opponent < y->opponent ? -1 : 1;
 	if (x->question != y->question)
 		return x->question < y->question ? -1 : 1;
 	return 0;
@@ -260,6 +272,8 @@ verdicts_finish(struct verdicts *v)
 	for (i = 0; i < v->nrecs; i++) {
 		v->recs[i].judge = mj[v->recs[i].judge];
 		v->recs[i].model = mm[v->recs[i].model];
+		if (v->recs[i].opponent != VERDICTS_BASELINE)
+			v->recs[i].opponent = mm[v->recs[i].opponent];
 		v->recs[i].question = mq[v->recs[i].question];
 	}
 	free(mj);
@@ -314,12 +328,13 @@ cmp_find(const void *a, const void *b)
 
 const struct verdicts_rec *
 verdicts_find(const struct verdicts *v, uint32_t judge, uint32_t model,
-    uint32_t question)
+    uint32_t opponent, uint32_t question)
 {
 	struct verdicts_rec key;
 
 	key.judge = judge;
 	key.model = model;
+	key.opponent = opponent;
 	key.question = question;
 	return bsearch(&key, v->recs, v->nrecs, sizeof(*v->recs), cmp_find);
 }

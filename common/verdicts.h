@@ -14,8 +14,13 @@
  * question, the label of each of the two games as the judge wrote it and,
  * when asked, the judge's text.  Records of any number of judges may be
  * mixed; a record's judge is its "source_judge" (pool records), else its
- * "judge", else "" (unnamed).
+ * "judge", else "" (unnamed).  A record of all pairs (with "model_a") is
+ * between model_a (shown as A in game 1) and "model"; any other is
+ * between the baseline and "model".  An integer question id is read as
+ * its decimal text.
  */
+
+#define VERDICTS_BASELINE UINT32_MAX	/* opponent of a baseline record */
 
 /* The five labels, in order; a game without one of them is VERDICTS_NONE. */
 enum verdicts_label {
@@ -31,6 +36,7 @@ enum verdicts_label {
 /* One record: game 0 shows the opponent (baseline) as A, game 1 swaps. */
 struct verdicts_rec {
 	uint32_t judge, model, question;	/* ids, after finish */
+	uint32_t opponent;	/* model id of model_a, or VERDICTS_BASELINE */
 	int8_t label[2];	/* enum verdicts_label */
 	char *text[2];		/* the judge's text, or NULL */
 	size_t text_len[2];
@@ -46,7 +52,7 @@ struct verdicts {
 	size_t nmodels;
 	char **questions;
 	size_t nquestions;
-	struct verdicts_rec *recs;	/* by judge, model, question */
+	struct verdicts_rec *recs;	/* sorted by their ids */
 	size_t nrecs;
 	char **files;
 	size_t nfiles;
@@ -62,10 +68,11 @@ void verdicts_free(struct verdicts *v);	/* NULL-safe */
 uint32_t verdicts_add_file(struct verdicts *v, const char *name);
 
 /*
- * Add one judgment record (v0.1, ensemble, pool or v2 shape; rec is
- * borrowed) read at file:line.  A record that is not a judgment (a vote)
- * is ignored.  A later record of the same judge, model and question
- * replaces the earlier one (counted in replaced).  Returns 0, or -1 with
+ * Add one judgment record (v0.1, ensemble, pool, all-pairs or v2 shape;
+ * rec is borrowed) read at file:line.  A record that is not a pairwise
+ * judgment (a vote, a single grade) is ignored.  A later record of the
+ * same judge, models and question replaces the earlier one (counted in
+ * replaced).  Returns 0, or -1 with
  * d set (EX_DATAERR) for a malformed record, which adds nothing.
  */
 int verdicts_add(struct verdicts *v, const json_t *rec, uint32_t file,
@@ -79,9 +86,12 @@ long verdicts_judge_id(const struct verdicts *v, const char *name);
 long verdicts_model_id(const struct verdicts *v, const char *name);
 long verdicts_question_id(const struct verdicts *v, const char *qid);
 
-/* The record of (judge, model, question) ids, or NULL. */
+/*
+ * The record of (judge, model, opponent, question) ids, or NULL; opponent
+ * is VERDICTS_BASELINE for a record against the baseline.
+ */
 const struct verdicts_rec *verdicts_find(const struct verdicts *v,
-    uint32_t judge, uint32_t model, uint32_t question);
+    uint32_t judge, uint32_t model, uint32_t opponent, uint32_t question);
 
 /* The label's text ("A>>B" ...), or NULL for VERDICTS_NONE. */
 const char *verdicts_label_name(int label);

@@ -61,13 +61,14 @@ test_verdicts_shapes(void **state)
 	j = verdicts_judge_id(v, "g");
 	m = verdicts_model_id(v, "m");
 	q = verdicts_question_id(v, "q1");
-	r = verdicts_find(v, (uint32_t)j, (uint32_t)m, (uint32_t)q);
+	r = verdicts_find(v, (uint32_t)j, (uint32_t)m, VERDICTS_BASELINE,
+	    (uint32_t)q);
 	assert_non_null(r);
 	assert_int_equal(r->label[0], VERDICTS_A);
 	assert_int_equal(r->label[1], VERDICTS_NONE);
 	assert_string_equal(r->text[0], "one");
 	assert_string_equal(r->text[1], "two");
-	r = verdicts_find(v, (uint32_t)j, (uint32_t)m,
+	r = verdicts_find(v, (uint32_t)j, (uint32_t)m, VERDICTS_BASELINE,
 	    (uint32_t)verdicts_question_id(v, "q2"));
 	assert_non_null(r);
 	assert_int_equal(r->label[0], VERDICTS_NONE);
@@ -75,7 +76,8 @@ test_verdicts_shapes(void **state)
 	assert_int_equal(r->label[1], VERDICTS_B_MUCH);
 	assert_string_equal(r->text[1], "v2 text");
 	assert_null(verdicts_find(v, (uint32_t)verdicts_judge_id(v, "h"),
-	    (uint32_t)m, (uint32_t)verdicts_question_id(v, "q2")));
+	    (uint32_t)m, VERDICTS_BASELINE,
+	    (uint32_t)verdicts_question_id(v, "q2")));
 	assert_int_equal(verdicts_judge_id(v, "nobody"), -1);
 	verdicts_free(v);
 }
@@ -97,10 +99,41 @@ test_verdicts_last_wins(void **state)
 	verdicts_finish(v);
 	assert_int_equal(v->nrecs, 1);
 	assert_int_equal(v->replaced, 1);
-	r = verdicts_find(v, 0, 0, 0);
+	r = verdicts_find(v, 0, 0, VERDICTS_BASELINE, 0);
 	assert_int_equal(r->label[0], VERDICTS_B);
 	assert_int_equal(r->line, 2);
 	assert_null(r->text[0]);
+	verdicts_free(v);
+}
+
+/* All pairs: (model_a, model) is part of the key; integer ids as text. */
+static void
+test_verdicts_all_pairs(void **state)
+{
+	struct verdicts *v = verdicts_new(0);
+	long a, b, c;
+
+	verdicts_add_file(v, "t.jsonl");
+	assert_int_equal(add(v, 1, "{\"question_id\": 81, \"model\": \"b\", "
+	    "\"model_a\": \"a\", \"model_b\": \"b\", \"judge\": \"g\", "
+	    "\"games\": [{\"score\": \"A>B\"}]}"), 0);
+	assert_int_equal(add(v, 2, "{\"question_id\": 81, \"model\": \"b\", "
+	    "\"model_a\": \"c\", \"model_b\": \"b\", \"judge\": \"g\", "
+	    "\"games\": [{\"score\": \"B>A\"}]}"), 0);
+	assert_int_equal(add(v, 3, "{\"question_id\": 81, \"model\": \"b\", "
+	    "\"judge\": [\"g\", \"single-v1\"], \"score\": 7}"), 0);
+	verdicts_finish(v);
+	assert_int_equal(v->nrecs, 2);
+	assert_int_equal(v->replaced, 0);
+	a = verdicts_model_id(v, "a");
+	b = verdicts_model_id(v, "b");
+	c = verdicts_model_id(v, "c");
+	assert_string_equal(v->questions[0], "81");
+	assert_int_equal(verdicts_find(v, 0, (uint32_t)b, (uint32_t)a,
+	    0)->label[0], VERDICTS_A);
+	assert_int_equal(verdicts_find(v, 0, (uint32_t)b, (uint32_t)c,
+	    0)->label[0], VERDICTS_B);
+	assert_null(verdicts_find(v, 0, (uint32_t)b, VERDICTS_BASELINE, 0));
 	verdicts_free(v);
 }
 
@@ -124,6 +157,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_verdicts_shapes),
 		cmocka_unit_test(test_verdicts_last_wins),
+		cmocka_unit_test(test_verdicts_all_pairs),
 		cmocka_unit_test(test_verdicts_model_view),
 	};
 
