@@ -49,7 +49,7 @@ static void
 judge_stats(struct judgediag_judge *J, const struct verdicts *v,
     uint32_t j, const struct answer_set *ans, const char *opponent)
 {
-	double wins = 0, ties = 0, sx = 0, sy = 0, sxx = 0, syy = 0, sxy = 0;
+	double ties = 0, sx = 0, sy = 0, sxx = 0, syy = 0, sxy = 0;
 	double same = 0, samedir = 0, firstw = 0;
 	double binw[JUDGEDIAG_NBINS] = { 0 };
 	size_t i;
@@ -73,7 +73,6 @@ judge_stats(struct judgediag_judge *J, const struct verdicts *v,
 			J->view[view + 2]++;
 			J->games++;
 			ties += l == VERDICTS_TIE;
-			wins += win_value(view);
 			if (l != VERDICTS_TIE) {
 				J->decisive++;
 				firstw += l < VERDICTS_TIE;
