@@ -36,19 +36,35 @@ collect_names(struct category_scores *cs, const struct question_set *qs)
 		cs->names[i] = xstrdup(cs->names[i]);
 }
 
-/* Fit one category: pairs of its rows, then ratings against the base. */
+/*
+ * Fit one category: pairs of its rows, then ratings against the base (or,
+ * anchor_mean, against the mean rating of the models rated in it).
+ */
 static void
 fit_category(struct category_scores *cs, size_t c, const struct bt_pair *in,
-    size_t npairs, int base, struct bt_work *ws)
+    size_t npairs, int base, int anchor_mean, struct bt_work *ws)
 {
-	int p = (int)cs->nmodels, m;
+	int p = (int)cs->nmodels, m, n = 0;
 	double *beta = xcalloc((size_t)p + 1, sizeof(double));
 	unsigned char *state = xcalloc((size_t)p + 1, 1);
+	double ref;
 
 	if (bt_fit_mle(p, base, in, npairs, beta, state, ws) == -1) {
 		free(beta);
 		free(state);
 		return;
+	}
+	ref = beta[base];
+	if (anchor_mean) {
+		ref = 0;
+		for (m = 0; m < p; m++)
+			if (state[m] == BT_FINITE &&
+			    (cs->games[(size_t)m * cs->ncat + c] > 0 ||
+			    m == base)) {
+				ref += beta[m];
+				n++;
+			}
+		ref = n > 0 ? ref / n : beta[base];
 	}
 	for (m = 0; m < p; m++) {
 		double *s = &cs->score[(size_t)m * cs->ncat + c];
@@ -57,7 +73,7 @@ fit_category(struct category_scores *cs, size_t c, const struct bt_pair *in,
 			continue;
 		switch (state[m]) {
 		case BT_FINITE:
-			*s = 100 / (1 + pow(10, beta[base] - beta[m]));
+			*s = 100 / (1 + pow(10, ref - beta[m]));
 			break;
 		case BT_POS_INF:
 			*s = 100;
@@ -171,7 +187,8 @@ category_compute(struct category_scores *cs, const struct lb_result *r,
 					pairs[np++] = *pr;
 			}
 		if (np > 0)
-			fit_category(cs, c, pairs, np, (int)base, ws);
+			fit_category(cs, c, pairs, np, (int)base,
+			    bs->anchor_mean, ws);
 	}
 	bt_work_free(ws);
 	free(pairs);

@@ -10,11 +10,12 @@
 
 /*
  * For every category (the values of one key of the question records) and
- * every model of a board: the win rate against the baseline, in percent,
- * of a Bradley-Terry fit of the battles on that category's questions
- * alone (strong verdicts weighted as on the board; no style control, no
- * interval: categories are small, so read them with their question
- * counts).  NaN when the model has no battle in the category or its
+ * every model of a board: the win rate in percent against the baseline
+ * (for judgments of all pairs anchored at the mean: against a model of
+ * the category's mean rating) of a Bradley-Terry fit of the battles on
+ * that category's questions alone (strong verdicts weighted as on the
+ * board; no style control, no interval: categories are small, so read
+ * them with their question counts).  NaN when the model has no battle in the category or its
  * rating there is undetermined; 100 or 0 when it won or lost everything.
  * Questions missing from the question file fall in no category.
  */

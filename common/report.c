@@ -91,6 +91,8 @@ report_data(const struct report *r)
 	json_object_set_new(d, "lang", json_string(r->lang));
 	json_object_set_new(d, "title", json_string(r->title));
 	json_object_set_new(d, "baseline", json_string(r->bs->baseline));
+	json_object_set_new(d, "anchor_mean", json_boolean(r->bs->anchor_mean));
+	json_object_set_new(d, "all_pairs", json_boolean(r->bs->all_pairs));
 	json_object_set_new(d, "judges", judges);
 	json_object_set_new(d, "show_elo", json_boolean(r->show_elo));
 	json_object_set_new(d, "boards", boards);

@@ -49,7 +49,8 @@ struct report {
 
 /*
  * The page's data, a new reference:
- *   {"version", "lang", "title", "baseline", "judges": [...],
+ *   {"version", "lang", "title", "baseline", "anchor_mean", "all_pairs"
+ *    (judgments of all pairs, battles.h), "judges": [...],
  *    "show_elo", "boards": [{"name", "anchor", "coef": {...} | null,
  *    "n_battles", "rounds_used", "rows": [[model, score, lo, hi, elo,
  *    elo_lo, elo_hi, avg_tokens, n_battles, rank_ci], ...]}],

@@ -739,7 +739,8 @@ make_report(const struct opts *o, struct lb_result *res,
 
 	diag_clear(&d);
 	now_utc(when, sizeof(when));
-	if (o->browse) {
+	/* The browser reads judgments against a baseline. */
+	if (o->browse && !bs->all_pairs) {
 		struct browse_in in;
 
 		models = xcalloc(res[0].nmodels + 1, sizeof(*models));

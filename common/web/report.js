@@ -28,6 +28,9 @@
 		en: {
 			language: "Language",
 			title: "Leaderboard against {baseline}",
+			title_mean: "Leaderboard",
+			board_note_mean: "Scores are win rates against a model of average rating from a Bradley-Terry fit; intervals are bootstrap percentiles ({rounds} rounds, resampling {unit}s).",
+			browse_pairs: "The question browser reads judgments against a baseline; these records compare all pairs.",
 			sec_board: "Leaderboard",
 			sec_matrix: "Matrices",
 			sec_category: "Categories",
@@ -141,6 +144,9 @@
 		ko: {
 			language: "언어",
 			title: "{baseline} 기준 리더보드",
+			title_mean: "리더보드",
+			board_note_mean: "점수는 Bradley-Terry 적합으로 얻은 평균 점수 모델 대비 승률이며, 구간은 부트스트랩 백분위수입니다({rounds}회, {unit} 단위 재표집).",
+			browse_pairs: "질문 브라우저는 기준 모델 대비 판정을 보여 줍니다. 이 기록은 모든 쌍을 비교합니다.",
 			sec_board: "리더보드",
 			sec_matrix: "행렬",
 			sec_category: "카테고리",
@@ -254,6 +260,9 @@
 		zh: {
 			language: "语言",
 			title: "以 {baseline} 为基准的排行榜",
+			title_mean: "排行榜",
+			board_note_mean: "分数是 Bradley-Terry 拟合得到的相对平均水平模型的胜率；区间为自助法百分位数（{rounds} 轮，按{unit}重采样）。",
+			browse_pairs: "问题浏览器展示相对基准模型的评判；这些记录比较的是所有模型对。",
 			sec_board: "排行榜",
 			sec_matrix: "矩阵",
 			sec_category: "类别",
@@ -397,7 +406,8 @@
 
 	function badges(name) {
 		return [
-			name === data.baseline ? [" ", h("span", { "class": "badge base" },
+			name === data.baseline && !data.anchor_mean ? [" ",
+			    h("span", { "class": "badge base" },
 			    t("baseline"))] : null,
 			isJudge(name) ? [" ", h("span", { "class": "badge judge" },
 			    t("judge"))] : null
@@ -626,7 +636,8 @@
 				tokens: h("td", { "class": "num wide" },
 				    r.tokens > 0 ? String(r.tokens) : t("none"))
 			};
-			tr1 = h("tr", { "class": r.model === data.baseline ? "is-base" : null,
+			tr1 = h("tr", { "class": r.model === data.baseline &&
+			    !data.anchor_mean ? "is-base" : null,
 			    "data-model": r.model });
 			cols.forEach(function (c) {
 				tr1.appendChild(cells[c.key]);
@@ -652,7 +663,8 @@
 				return k + " " + fmt(board.coef[k], 3);
 			    }).join(", "))));
 		}
-		sec.appendChild(h("p", { "class": "note" }, t("board_note", {
+		sec.appendChild(h("p", { "class": "note" }, t(data.anchor_mean ?
+		    "board_note_mean" : "board_note", {
 			baseline: data.baseline, rounds: data.prov.rounds,
 			unit: t("unit_" + data.prov.bootstrap) })));
 	}
@@ -1081,7 +1093,8 @@
 		var idx, list, k, prev, next, tools, view, dis, inc;
 
 		if (br === null) {
-			sec.appendChild(h("p", { "class": "note" }, t("browse_none")));
+			sec.appendChild(h("p", { "class": "note" },
+			    t(data.all_pairs ? "browse_pairs" : "browse_none")));
 			return;
 		}
 		models = data.boards[0].rows.map(function (r) { return r[0]; });
@@ -1286,7 +1299,8 @@
 
 	function renderAll() {
 		var title = data.title !== "" ? data.title :
-		    t("title", { baseline: data.baseline });
+		    t(data.anchor_mean ? "title_mean" : "title",
+		    { baseline: data.baseline });
 
 		tr.apply(document.body);
 		JP.text(document.getElementById("title"), title);
