@@ -23,10 +23,11 @@ make -s --no-print-directory release BENCH=ko DATE=20250328 \
     BIN="$BIN" >"$T/out1" 2>"$T/err1"
 check_eq "make release BENCH=ko DATE=20250328: exit 0" 0 $?
 r1=$R/ko_20250328
-check_eq "  the four boards, provenance, lint and changes" \
+check_eq "  the four boards, provenance, lint, changes, report and stats" \
     "CHANGES.md length_control.csv lint.jsonl markdown_control.csv \
-no_control.csv provenance.json style_control.csv" "$(ls "$r1" | tr '\n' ' ' |
-    sed 's/ $//')"
+no_control.csv provenance.json report stats style_control.csv" \
+    "$(ls "$r1" | tr '\n' ' ' | sed 's/ $//')"
+check "  the HTML report" test -s "$r1/report/index.html"
 check_eq "  upstream's CSV columns and the date" \
     "model,score,rating_q025,rating_q975,avg_tokens,elo_score,elo_rating_q025,\
 elo_rating_q975,elo_CI,CI,date 2025-03-28" "$(head -n 1 "$r1/no_control.csv") \
