@@ -23,7 +23,7 @@ assert_near(double x, double want, double tol)
 static struct battle_set *
 battles(const char *baseline, const char *const *recs, size_t n)
 {
-	struct battle_opts o = { baseline, 3, 0, NULL, NULL };
+	struct battle_opts o = { baseline, 3, 0, NULL, NULL, 0 };
 	struct battle_set *bs = battles_new(&o);
 	struct diag d;
 	size_t i;

@@ -16,7 +16,7 @@
 static struct battle_set *
 star(void)
 {
-	struct battle_opts o = { "base", 3, 0, NULL, NULL };
+	struct battle_opts o = { "base", 3, 0, NULL, NULL, 0 };
 	struct battle_set *bs = battles_new(&o);
 	json_error_t err;
 	json_t *j;
