@@ -106,7 +106,8 @@ category_compute(struct category_scores *cs, const struct lb_result *r,
 	cs->models = xcalloc(nm + 1, sizeof(*cs->models));
 	for (i = 0; i < nm; i++) {
 		cs->models[i] = r->models[i].name;
-		if (strcmp(r->models[i].name, bs->baseline) == 0)
+		if (bs->baseline != NULL &&
+		    strcmp(r->models[i].name, bs->baseline) == 0)
 			base = (long)i;
 	}
 	collect_names(cs, qs);

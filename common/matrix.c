@@ -65,8 +65,10 @@ matrix_compute(struct matrix *mx, const struct lb_result *r,
 			if (g == 0 || j <= i)
 				continue;
 			mx->pairs_met++;
-			if (strcmp(mx->models[i], bs->baseline) != 0 &&
-			    strcmp(mx->models[j], bs->baseline) != 0)
+			/* Votes name no baseline: a square. */
+			if (bs->baseline == NULL ||
+			    (strcmp(mx->models[i], bs->baseline) != 0 &&
+			    strcmp(mx->models[j], bs->baseline) != 0))
 				mx->star = 0;
 		}
 	free(idx);

@@ -219,8 +219,10 @@ sort_names(struct names *t, char ***out, size_t *n)
 	size_t i;
 
 	*out = xmalloc((t->n + 1) * sizeof(**out));
-	memcpy(*out, t->v, t->n * sizeof(**out));
-	qsort(*out, t->n, sizeof(**out), cmp_str);
+	if (t->n > 0) {
+		memcpy(*out, t->v, t->n * sizeof(**out));
+		qsort(*out, t->n, sizeof(**out), cmp_str);
+	}
 	for (i = 0; i < t->n; i++)
 		map[strmap_get(&t->map, (*out)[i], strlen((*out)[i]))] =
 		    (uint32_t)i;
@@ -279,7 +281,8 @@ verdicts_finish(struct verdicts *v)
 	free(mj);
 	free(mm);
 	free(mq);
-	qsort(v->recs, v->nrecs, sizeof(*v->recs), cmp_rec);
+	if (v->nrecs > 0)
+		qsort(v->recs, v->nrecs, sizeof(*v->recs), cmp_rec);
 	/* The last record of a key wins. */
 	for (i = 0; i < v->nrecs; i++) {
 		if (i + 1 < v->nrecs && cmp_key(&v->recs[i],

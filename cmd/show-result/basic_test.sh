@@ -229,4 +229,21 @@ for b in no_control style length markdown; do
 	check_files "output-dir $f.csv = --format csv --control $c" \
 	    "$T/$f.csv" "$T/out/$f.csv"
 done
+# Votes (no baseline with --elo online): the full square of observed win
+# fractions and battle counts, and no question browser (no judgment).
+"$SR" -q --elo online --format json --num-rounds 50 "$D/votes.jsonl" \
+    > "$T/vjson" 2> "$T/verr"
+check_eq "votes, --elo online: json exits 0, says nothing" "0 0" \
+    "$? $(wc -c < "$T/verr")"
+check_eq "votes: the observed square (4 x 4, 6 games a pair off the diagonal)" \
+    "4 12 6" "$(jq -r 'select(.type == "matrix") | [(.models | length),
+    ([.games[][] | select(. > 0)] | length), .games[0][1]] | join(" ")' \
+    "$T/vjson")"
+"$SR" -q --elo online --format html --num-rounds 50 --output-dir "$T/vdir" \
+    "$D/votes.jsonl" 2> "$T/verr"
+check_eq "votes: the report without browse/" \
+    "index.html no_control.csv stats" \
+    "$(ls -A "$T/vdir" | tr '\n' ' ' | sed 's/ $//')"
+check_eq "votes: observed.csv has every ordered pair" 13 \
+    "$(wc -l < "$T/vdir/stats/observed.csv")"
 done_testing

@@ -739,8 +739,10 @@ make_report(const struct opts *o, struct lb_result *res,
 
 	diag_clear(&d);
 	now_utc(when, sizeof(when));
-	/* The browser reads judgments against a baseline. */
-	if (o->browse && !bs->all_pairs) {
+	/* The browser reads judgments (not votes) against a baseline. */
+	if (o->browse && !bs->all_pairs && bs->baseline != NULL &&
+	    (x->board->nrecs > 0 || (x->judged != NULL &&
+	    x->judged->nrecs > 0))) {
 		struct browse_in in;
 
 		models = xcalloc(res[0].nmodels + 1, sizeof(*models));
