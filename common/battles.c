@@ -703,3 +703,66 @@ battles_question_id(const struct battle_set *bs, const char *qid)
 {
 	return strtab_find(&bs->priv->questions, qid);
 }
+
+void
+battles_groups_init(struct battle_groups *g, const struct battle_opts *o)
+{
+	memset(g, 0, sizeof(*g));
+	g->opts = *o;
+}
+
+void
+battles_groups_release(struct battle_groups *g)
+{
+	size_t i;
+
+	for (i = 0; i < g->n; i++) {
+		free(g->names[i]);
+		battles_free(g->sets[i]);
+	}
+	for (i = 0; i < g->nfiles; i++)
+		free(g->files[i]);
+	free(g->names);
+	free(g->sets);
+	free(g->files);
+	memset(g, 0, sizeof(*g));
+}
+
+uint32_t
+battles_groups_add_file(struct battle_groups *g, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < g->n; i++)
+		battles_add_file(g->sets[i], name);
+	g->files = xrealloc(g->files, (g->nfiles + 1) * sizeof(*g->files));
+	g->files[g->nfiles] = xstrdup(name);
+	return (uint32_t)g->nfiles++;
+}
+
+int
+battles_groups_add(struct battle_groups *g, const json_t *rec, uint32_t file,
+    long line, struct diag *d)
+{
+	const json_t *c = json_object_get(rec, "category");
+	const char *name = "";
+	size_t i, f;
+
+	/* Only v2 judgments (those naming their baseline) have categories. */
+	if (json_is_string(c) && json_object_get(rec, "games") != NULL &&
+	    json_object_get(rec, "baseline") != NULL)
+		name = json_string_value(c);
+	for (i = 0; i < g->n; i++)
+		if (strcmp(g->names[i], name) == 0)
+			break;
+	if (i == g->n) {
+		g->names = xrealloc(g->names, (g->n + 1) * sizeof(*g->names));
+		g->sets = xrealloc(g->sets, (g->n + 1) * sizeof(*g->sets));
+		g->names[g->n] = xstrdup(name);
+		g->sets[g->n] = battles_new(&g->opts);
+		for (f = 0; f < g->nfiles; f++)
+			battles_add_file(g->sets[g->n], g->files[f]);
+		g->n++;
+	}
+	return battles_add(g->sets[i], rec, file, line, d);
+}

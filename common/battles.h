@@ -118,6 +118,35 @@ int battles_add(struct battle_set *bs, const json_t *rec, uint32_t file,
  */
 int battles_finish(struct battle_set *bs, struct diag *d);
 
+/*
+ * Battle sets by question category: Arena-Hard v2.0 judges each category
+ * against its own baseline, so its judgments of several categories make a
+ * board per category, as upstream's show_result.py reports them.  Every
+ * other record (v0.1 judgments, votes) goes to the category "".
+ */
+struct battle_groups {
+	char **names;			/* in order of first record */
+	struct battle_set **sets;
+	size_t n;
+	struct battle_opts opts;	/* of every set (strings borrowed) */
+	char **files;			/* operand names, for new sets */
+	size_t nfiles;
+};
+
+/* Start with no group; o and its strings must outlive g. */
+void battles_groups_init(struct battle_groups *g, const struct battle_opts *o);
+void battles_groups_release(struct battle_groups *g);
+
+/* Register an input operand in every group, present and future. */
+uint32_t battles_groups_add_file(struct battle_groups *g, const char *name);
+
+/*
+ * Add rec to the set of its category (a v2 judgment's "category"),
+ * created on first use; as battles_add otherwise.
+ */
+int battles_groups_add(struct battle_groups *g, const json_t *rec,
+    uint32_t file, long line, struct diag *d);
+
 /* The id of a model or question name, or -1. */
 long battles_model_id(const struct battle_set *bs, const char *name);
 long battles_question_id(const struct battle_set *bs, const char *qid);

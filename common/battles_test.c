@@ -355,6 +355,48 @@ test_battles_all_pairs(void **state)
 	battles_free(bs);
 }
 
+/* v2 judgments of two categories: a set each, with its own baseline. */
+static void
+test_battles_groups(void **state)
+{
+	struct battle_opts o = { NULL, 3, 0, NULL, NULL, 0 };
+	struct battle_groups g;
+	struct diag d;
+	json_t *v;
+	static const char *const recs[] = {
+		"{\"uid\": \"h1\", \"category\": \"hard_prompt\", \"model\": "
+		    "\"m\", \"baseline\": \"o3\", \"games\": [{\"score\": "
+		    "\"A>B\"}, {\"score\": \"A>B\"}]}",
+		"{\"uid\": \"w1\", \"category\": \"creative_writing\", "
+		    "\"model\": \"m\", \"baseline\": \"gem\", \"games\": "
+		    "[{\"score\": \"B>A\"}, {\"score\": \"A>B\"}]}",
+		"{\"uid\": \"h2\", \"category\": \"hard_prompt\", \"model\": "
+		    "\"n\", \"baseline\": \"o3\", \"games\": [{\"score\": "
+		    "\"A=B\"}, {\"score\": \"A=B\"}]}",
+	};
+	size_t i;
+
+	battles_groups_init(&g, &o);
+	assert_int_equal(battles_groups_add_file(&g, "a.jsonl"), 0);
+	for (i = 0; i < 3; i++) {
+		v = json_loads(recs[i], 0, NULL);
+		assert_int_equal(battles_groups_add(&g, v, 0, (long)i + 1, &d),
+		    0);
+		json_decref(v);
+	}
+	assert_int_equal(battles_groups_add_file(&g, "b.jsonl"), 1);
+	assert_int_equal(g.n, 2);
+	assert_string_equal(g.names[0], "hard_prompt");
+	assert_string_equal(g.names[1], "creative_writing");
+	for (i = 0; i < 2; i++)
+		assert_int_equal(battles_finish(g.sets[i], &d), 0);
+	assert_string_equal(g.sets[0]->baseline, "o3");
+	assert_int_equal(g.sets[0]->nrows, 4);
+	assert_string_equal(g.sets[1]->baseline, "gem");
+	assert_int_equal(g.sets[1]->nfiles, 2);
+	battles_groups_release(&g);
+}
+
 /* Rows come out in the canonical order whatever the input order. */
 static void
 test_battles_canonical_order(void **state)
@@ -406,6 +448,7 @@ main(void)
 		cmocka_unit_test(test_battles_judges),
 		cmocka_unit_test(test_battles_v2_baseline),
 		cmocka_unit_test(test_battles_all_pairs),
+		cmocka_unit_test(test_battles_groups),
 		cmocka_unit_test(test_battles_canonical_order),
 	};
 
