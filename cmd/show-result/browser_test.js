@@ -2,11 +2,12 @@
  * browser_test.js: show-result's report in headless Chromium (run by
  * browser_test.sh, which makes the reports).
  *
- * Usage: node browser_test.js LOGDIR XSSDIR KODIR
+ * Usage: node browser_test.js LOGDIR XSSDIR KODIR [answers]
  *   XSSDIR: a report of testdata/show-result/report (record text full of
  *     script tags, event handlers and javascript: links; two judges).
  *   KODIR: a report of the published Korean board (with its
- *     no_control.csv), or "-" to skip that part.
+ *     no_control.csv), or "-" to skip that part; "answers" when it
+ *     holds gpt-4o-mini's answer texts.
  * Prints "ok - ..." lines; screenshots go to LOGDIR.
  */
 "use strict";
@@ -15,7 +16,8 @@ const fs = require("fs");
 const path = require("path");
 const B = require("../../scripts/browser.js");
 
-const [logdir, xssdir, kodir] = process.argv.slice(2);
+const [logdir, xssdir, kodir, koanswers] = process.argv.slice(2);
+const kohaveanswers = koanswers === "answers";
 
 function csv(file) {
 	/* The board CSV: model names may be quoted. */
@@ -56,6 +58,19 @@ function ownFiles(p, dir) {
 
 async function waitBrowse(p) {
 	await p.page.waitForSelector("#browse-view", { timeout: 10000 });
+}
+
+/* Choose a model of the question browser by name. */
+async function pickModel(p, name) {
+	const v = await p.page.$$eval("#browse-model option", (o, n) =>
+	    o.filter((x) => x.textContent === n).map((x) => x.value), name);
+
+	await p.page.select("#browse-model", v[0]);
+	await p.page.waitForFunction((n) => {
+		const e = document.querySelector("#browse-view .panel.answer.model h3");
+
+		return e !== null && e.textContent.indexOf(n) >= 0;
+	}, { timeout: 10000 }, name);
 }
 
 async function koPart(b) {
@@ -107,7 +122,13 @@ async function koPart(b) {
 	const th2 = await p.page.$eval("#board th[data-key=\"model\"]",
 	    (e) => e.textContent);
 	B.ok("and to Chinese", th2 === "模型", th2);
-	await p.page.select("#lang", "en");
+	await p.page.select("#lang", "ko");
+	await p.page.$eval("#board-search", (e) => {
+		e.value = "";
+		e.dispatchEvent(new Event("input"));
+	});
+	await p.shot("ko-board-desktop-ko", { full: false });
+	await koBrowse(p);
 	const ph = await b.open(url, { width: 390, height: 844 });
 	await ph.shot("ko-board-phone");
 	const overflow = await ph.page.evaluate(() =>
@@ -115,10 +136,59 @@ async function koPart(b) {
 	    document.documentElement.clientWidth);
 	B.ok("phone: the page is no wider than the screen", overflow <= 0,
 	    overflow + " px wider");
+	await ph.page.select("#lang", "ko");
+	await section(ph, "browse");
+	await waitBrowse(ph);
+	await pickModel(ph, "gpt-4o-mini");
+	await ph.shot("ko-browser-phone", { full: false });
+	const over = await ph.page.evaluate(() =>
+	    document.documentElement.scrollWidth -
+	    document.documentElement.clientWidth);
+	B.ok("korean, phone: the browser is no wider than the screen",
+	    over <= 0, over + " px wider");
 	B.ok("korean: no console error", p.errors.length === 0 &&
 	    ph.errors.length === 0, p.errors.concat(ph.errors).join("\n"));
-	B.ok("korean: no request but the page", p.requests.length === 1 &&
-	    ownFiles(p, kodir), p.requests.join("\n"));
+	B.ok("korean: no request but the page and its data files",
+	    ownFiles(p, kodir) && ownFiles(ph, kodir), p.requests.join("\n"));
+}
+
+/*
+ * The Korean questions in the browser: a question of gpt-4o-mini (whose
+ * answer texts the test gives when ../shared is there) with the board's
+ * two games and both answers.
+ */
+async function koBrowse(p) {
+	const pg = p.page;
+
+	await section(p, "browse");
+	await waitBrowse(p);
+	await pickModel(p, "gpt-4o-mini");
+	const v = await pg.evaluate(() => {
+		const view = document.getElementById("browse-view");
+		const row = view.querySelector("table.labels tbody tr");
+
+		return {
+			question: view.querySelector(".panel.question").textContent,
+			games: row ? [...row.querySelectorAll("td")].slice(1).map((td) =>
+			    td.textContent) : [],
+			answers: [...view.querySelectorAll(".panel.answer")].map((e) =>
+			    e.querySelector(".missing") === null),
+			model: view.querySelector(".panel.answer.model h3").textContent
+		};
+	});
+	B.ok("korean browser: gpt-4o-mini chosen",
+	    v.model.indexOf("gpt-4o-mini") >= 0, v.model);
+	B.ok("korean browser: the question is in Korean",
+	    /[\uac00-\ud7a3]/.test(v.question), v.question.slice(0, 80));
+	B.ok("korean browser: the board's verdicts of both games",
+	    v.games.length === 2 && v.games.every((g) => /^[AB]/.test(g)),
+	    v.games.join(" | "));
+	if (kohaveanswers)
+		B.ok("korean browser: both answers' texts",
+		    v.answers.join() === "true,true", v.answers.join());
+	else
+		B.skip("korean browser: answer texts (no ../shared)");
+	await p.shot("ko-browser-desktop", { full: false });
 }
 
 async function xssPart(b) {

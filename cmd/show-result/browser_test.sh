@@ -30,6 +30,7 @@ check_exit "the fixture report is written" 0 "$BIN/show-result" -q \
 # keep the sanitizer build quick).
 ko=$TOP/data/ko-arena-hard-v0.1
 kodir=-
+koanswers=
 if [ -d "$ko/model_judgment/ensemble" ]; then
 	kodir=$T/ko
 	extra=(--answers "$ko/answer_metadata" --questions "$ko/question.jsonl")
@@ -40,6 +41,7 @@ if [ -d "$ko/model_judgment/ensemble" ]; then
 			    "$T/answers/"
 		done
 		extra+=(--answers "$T/answers")
+		koanswers=answers
 	fi
 	check_exit "the Korean report is written" 0 "$BIN/show-result" -q \
 	    --baseline claude-3.7-sonnet --format html --output-dir "$kodir" \
@@ -48,7 +50,8 @@ if [ -d "$ko/model_judgment/ensemble" ]; then
 fi
 
 mkdir -p "$logs"
-node "$TOP/cmd/show-result/browser_test.js" "$logs" "$T/xss" "$kodir"
+node "$TOP/cmd/show-result/browser_test.js" "$logs" "$T/xss" "$kodir" \
+    $koanswers
 st=$?
 [ $st -eq 0 ] || notok "browser_test.js exited $st"
 echo "# screenshots: ${logs#$TOP/}"
