@@ -20,7 +20,9 @@
 #include "jsonl.h"
 #include "jsonw.h"
 #include "leaderboard.h"
+#include "matrix.h"
 #include "rng.h"
+#include "statfmt.h"
 #include "strmap.h"
 
 #define ID_BYTES 16
@@ -963,7 +965,9 @@ route_vote(struct arena *a, struct httpd_req *r, const char *voter)
 
 /*
  * The board as show-result --elo online prints it in JSON, from the
- * short records: {"votes", "board": {...}, "models": [{...}]}.
+ * short records: {"votes", "board": {...}, "models": [{...}], "matrix":
+ * {...}}, the matrix as show-result's (statfmt.h): the observed win
+ * fraction and the battle count of every pair that met.
  */
 static char *
 compute_board(struct arena *a, json_t *votes, size_t *len)
@@ -1005,7 +1009,12 @@ compute_board(struct arena *a, json_t *votes, size_t *len)
 	buf_init(&b);
 	if (ok) {
 		char *line, *save = NULL;
+		struct matrix mx;
 
+		matrix_compute(&mx, &res, bs);
+		json_object_set_new(out, "matrix", statfmt_matrix(&mx,
+		    "no_control", 4));
+		matrix_release(&mx);
 		boardfmt_json(&b, &res, &lo, bs, "");
 		for (line = strtok_r(b.p, "\n", &save); line != NULL;
 		    line = strtok_r(NULL, "\n", &save)) {

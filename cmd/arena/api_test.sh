@@ -91,6 +91,16 @@ jq -c '.models[]' "$T/body" >"$T/board.api"
 check "leaderboard has rows" test -s "$T/board.api"
 check_files "leaderboard = show-result --elo online --format json" \
 	"$T/board.sr" "$T/board.api"
+# The matrix of observed win fractions and battles = show-result's.
+jq -c '.matrix | {models, observed, games}' "$T/body" >"$T/mx.api"
+"$BIN/show-result" --elo online --num-rounds 100 --format json \
+	"$T/votes.jsonl" 2>/dev/null | jq -c 'select(.type == "matrix") |
+	{models, observed: [.observed[] | map(if . == null then null else
+	(. * 10000 | round / 10000) end)], games}' >"$T/mx.sr"
+check_files "leaderboard: win fractions and battles = show-result's" \
+	"$T/mx.sr" "$T/mx.api"
+check_eq "leaderboard: the battles of the matrix add up to the votes" 40 \
+	"$(jq '[.matrix.games[][]] | add' "$T/body")"
 check_eq "leaderboard: POST -> 405" 405 "$(api POST /api/leaderboard '')"
 check_eq "unknown API route -> 404" 404 "$(api GET /api/nothing)"
 check "unknown API route: JSON error" jq -e .error "$T/body"

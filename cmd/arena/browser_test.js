@@ -139,6 +139,15 @@ async function board(p) {
 	    r[4] === String(api.models[i].n_battles)),
 	    JSON.stringify(rows) + "\n" + JSON.stringify(api.models));
 	B.ok("leaderboard tab: 20 votes", api.votes === 20, api.votes);
+	const mx = await p.page.evaluate(() =>
+	    Array.from(document.querySelectorAll("#matrix tbody tr")).map(
+	    (tr) => Array.from(tr.children).map((td) => td.textContent)));
+	const games = mx.map((r) => r.slice(1).map((c) =>
+	    /^\d+% of (\d+)$/.test(c) ? Number(RegExp.$1) : 0));
+	B.ok("leaderboard tab: the matrix, a row per model, battles as the API's",
+	    mx.length === models.length && JSON.stringify(games) ===
+	    JSON.stringify(api.matrix.games.map((r, i) => r.map((g, j) =>
+	    i === j ? 0 : g))), JSON.stringify(mx));
 	await p.shot("arena-desktop-leaderboard");
 }
 

@@ -15,6 +15,7 @@
 #include "diag.h"
 #include "httpd.h"
 #include "livecall.h"
+#include "outdir.h"
 #include "tokenizer.h"
 #include "votelog.h"
 
@@ -220,6 +221,7 @@ main(int argc, char *argv[])
 	struct diag d;
 	struct buf saltpath;
 	unsigned char salt[32];
+	char num[16];
 	char **tokens = NULL;
 	size_t ntokens = 0, torn, i;
 	int rc = 0;
@@ -285,8 +287,9 @@ main(int argc, char *argv[])
 	if (!ao.loopback && ntokens == 0)
 		diag_warn(PROG, NULL, 0, "listening on '%s' without --tokens: "
 		    "anyone who can reach it can vote", o.addr);
-	if (o.port_file != NULL && httpd_write_port_file(httpd_port(h),
-	    o.port_file, &d) == -1) {
+	snprintf(num, sizeof(num), "%d\n", httpd_port(h));
+	if (o.port_file != NULL && outdir_write_file(o.port_file, num,
+	    strlen(num), &d) == -1) {
 		rc = diag_print(PROG, &d);
 		goto out;
 	}

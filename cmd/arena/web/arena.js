@@ -52,6 +52,11 @@
 			votes: "Votes",
 			board_note: "{n} votes so far.",
 			board_empty: "No votes yet.",
+			matrix_title: "Who beat whom",
+			matrix_how: "The share of its battles against the column " +
+			    "model that the row model won (a tie counts half), and " +
+			    "the number of battles.",
+			matrix_cell: "{p} of {n}",
 			board_how: "Online Elo as Chatbot Arena computes it (K = 4, " +
 			    "votes in time order); the interval is a bootstrap over " +
 			    "the votes."
@@ -94,6 +99,10 @@
 			votes: "투표 수",
 			board_note: "지금까지 {n}표.",
 			board_empty: "아직 투표가 없습니다.",
+			matrix_title: "상대 전적",
+			matrix_how: "행 모델이 열 모델과의 대결에서 이긴 비율" +
+			    "(비김은 절반)과 대결 수입니다.",
+			matrix_cell: "{n}번 중 {p}",
 			board_how: "Chatbot Arena 방식의 온라인 Elo(K = 4, 시간 " +
 			    "순서); 구간은 투표에 대한 부트스트랩입니다."
 		},
@@ -133,6 +142,10 @@
 			votes: "票数",
 			board_note: "目前共 {n} 票。",
 			board_empty: "还没有投票。",
+			matrix_title: "胜负矩阵",
+			matrix_how: "行模型在与列模型的对战中获胜的比例（平局" +
+			    "算一半）及对战次数。",
+			matrix_cell: "{n} 场中 {p}",
 			board_how: "按 Chatbot Arena 的方法计算的在线 Elo（K = 4，" +
 			    "按时间顺序）；区间来自对投票的自助抽样。"
 		}
@@ -365,7 +378,35 @@
 				    fmt(m.elo_rating_q975)),
 				    JP.h("td", { "class": "num" }, m.n_battles)));
 			}
+			matrix(r.body.matrix);
 		}, fail);
+	}
+
+	/* The observed win fraction and battle count of every pair. */
+	function matrix(mx) {
+		var table = JP.clear($("matrix")), head, body, i, j, row, g;
+
+		if (!mx || !mx.models || mx.models.length < 2)
+			return;
+		head = JP.h("tr", null, JP.h("th", null));
+		for (j = 0; j < mx.models.length; j++)
+			head.appendChild(JP.h("th", { "class": "num col" },
+			    mx.models[j]));
+		body = JP.h("tbody", null);
+		for (i = 0; i < mx.models.length; i++) {
+			row = JP.h("tr", null, JP.h("td", { "class": "model" },
+			    mx.models[i]));
+			for (j = 0; j < mx.models.length; j++) {
+				g = mx.games[i][j];
+				row.appendChild(JP.h("td", { "class": "num" +
+				    (i === j ? " self" : "") }, i === j || g === 0 ?
+				    "–" : tr.t("matrix_cell", { n: g,
+				    p: Math.round(100 * mx.observed[i][j]) + "%" })));
+			}
+			body.appendChild(row);
+		}
+		table.appendChild(JP.h("thead", null, head));
+		table.appendChild(body);
 	}
 
 	function show(tab) {
@@ -377,10 +418,12 @@
 		$("tab-board").className = "tab" + (vote ? "" : " on");
 		$("tab-vote").setAttribute("aria-selected", String(vote));
 		$("tab-board").setAttribute("aria-selected", String(!vote));
-		if (!vote)
+		if (!vote) {
 			board();
-		else
+		} else {
 			JP.clear($("board-rows"));	/* names off the page */
+			JP.clear($("matrix"));
+		}
 	}
 
 	function setLang(l) {
