@@ -97,11 +97,5 @@ int httpd_parse_listen(const char *s, char *addr, size_t addrsize,
 /* True when addr (numeric) is a loopback address: 127.0.0.0/8 or ::1. */
 int httpd_is_loopback(const char *addr);
 
-/*
- * Write port and a newline to path through a temporary file and a rename,
- * so a reader never sees a partial number.  Returns 0, or -1 with d set
- * (EX_CANTCREAT).
- */
-int httpd_write_port_file(int port, const char *path, struct diag *d);
 
 #endif

@@ -1154,40 +1154,6 @@ mockserver_requests(const struct mockserver *s)
 	return s->served;
 }
 
-int
-mockserver_write_port_file(const struct mockserver *s, const char *path,
-    struct diag *d)
-{
-	struct buf tmp, txt;
-	int fd, rc = -1;
-
-	buf_init(&tmp);
-	buf_init(&txt);
-	buf_printf(&tmp, "%s.tmp.%ld", path, (long)getpid());
-	buf_printf(&txt, "%d\n", s->port);
-	fd = open(tmp.p, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd == -1 || write(fd, txt.p, txt.len) != (ssize_t)txt.len) {
-		diag_set(d, EX_CANTCREAT, NULL, 0, "cannot write '%s': %s",
-		    tmp.p, strerror(errno));
-		if (fd != -1) {
-			close(fd);
-			unlink(tmp.p);
-		}
-		goto out;
-	}
-	if (close(fd) == -1 || rename(tmp.p, path) == -1) {
-		diag_set(d, EX_CANTCREAT, NULL, 0, "cannot write '%s': %s",
-		    path, strerror(errno));
-		unlink(tmp.p);
-		goto out;
-	}
-	rc = 0;
-out:
-	buf_release(&tmp);
-	buf_release(&txt);
-	return rc;
-}
-
 /* ---- the loop ---- */
 
 static void

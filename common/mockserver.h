@@ -39,13 +39,6 @@ int mockserver_port(const struct mockserver *s);
 const char *mockserver_address(const struct mockserver *s);
 
 /*
- * Write the port and a newline to path atomically (a temporary file in the
- * same directory, then rename).  Returns 0, or -1 with d filled.
- */
-int mockserver_write_port_file(const struct mockserver *s, const char *path,
-    struct diag *d);
-
-/*
  * Serve until *stop becomes non-zero, --max-requests requests have been
  * answered, or --idle-exit seconds pass without a request.  Signals that
  * set *stop should be blocked by the caller; waitmask (may be NULL) is the

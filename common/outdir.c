@@ -74,14 +74,40 @@ bad_path(const char *rel)
 	return rel[strlen(rel) - 1] == '/';
 }
 
+/* Write p[0..n) to fd (the temporary file tmp), set mode, close fd. */
+static int
+fill(int fd, const char *tmp, const void *p, size_t n, mode_t mode,
+    struct diag *d)
+{
+	size_t done = 0;
+	ssize_t w;
+
+	while (done < n) {
+		w = write(fd, (const char *)p + done, n - done);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			break;
+		done += (size_t)w;
+	}
+	if (done < n || fchmod(fd, mode) == -1) {
+		diag_set(d, EX_IOERR, NULL, 0, "cannot write '%s': %s", tmp,
+		    strerror(errno));
+		close(fd);
+		return -1;
+	}
+	if (close(fd) == -1)
+		return diag_set(d, EX_IOERR, NULL, 0, "cannot write '%s': %s",
+		    tmp, strerror(errno));
+	return 0;
+}
+
 int
 outdir_add(struct outdir *o, const char *relpath, const void *p, size_t n,
     struct diag *d)
 {
 	struct buf path, tmp;
 	const char *slash, *base;
-	ssize_t w;
-	size_t done = 0;
 	int fd;
 
 	if (bad_path(relpath))
@@ -121,24 +147,7 @@ outdir_add(struct outdir *o, const char *relpath, const void *p, size_t n,
 	o->tmp[o->n] = buf_detach(&tmp, NULL);
 	o->dst[o->n] = buf_detach(&path, NULL);
 	o->n++;
-	while (done < n) {
-		w = write(fd, (const char *)p + done, n - done);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			break;
-		done += (size_t)w;
-	}
-	if (done < n || fchmod(fd, o->mode) == -1) {
-		diag_set(d, EX_IOERR, NULL, 0, "cannot write '%s': %s",
-		    o->tmp[o->n - 1], strerror(errno));
-		close(fd);
-		return -1;
-	}
-	if (close(fd) == -1)
-		return diag_set(d, EX_IOERR, NULL, 0, "cannot write '%s': %s",
-		    o->tmp[o->n - 1], strerror(errno));
-	return 0;
+	return fill(fd, o->tmp[o->n - 1], p, n, o->mode, d);
 }
 
 int
@@ -184,4 +193,33 @@ outdir_free(struct outdir *o)
 	free(o->made);
 	free(o->dir);
 	free(o);
+}
+
+int
+outdir_write_file(const char *path, const void *p, size_t n, struct diag *d)
+{
+	const char *slash = strrchr(path, '/');
+	const char *base = slash != NULL ? slash + 1 : path;
+	mode_t mask = umask(0);
+	struct buf tmp;
+	int fd, rc = 0;
+
+	umask(mask);
+	buf_init(&tmp);
+	buf_printf(&tmp, "%.*s.%s.XXXXXX", (int)(base - path), path, base);
+	if ((fd = mkstemp(tmp.p)) == -1) {
+		diag_set(d, EX_CANTCREAT, NULL, 0, "cannot create '%s': %s",
+		    tmp.p, strerror(errno));
+		buf_release(&tmp);
+		return -1;
+	}
+	if (fill(fd, tmp.p, p, n, 0666 & ~mask, d) == -1)
+		rc = -1;
+	else if (rename(tmp.p, path) == -1)
+		rc = diag_set(d, EX_CANTCREAT, NULL, 0, "cannot rename '%s' "
+		    "to '%s': %s", tmp.p, path, strerror(errno));
+	if (rc == -1)
+		unlink(tmp.p);
+	buf_release(&tmp);
+	return rc;
 }

@@ -39,4 +39,13 @@ int outdir_commit(struct outdir *o, struct diag *d);
 /* Remove what was not committed and free o (NULL-safe). */
 void outdir_free(struct outdir *o);
 
+/*
+ * One file outside a folder of them: write p[0..n) to path through a
+ * temporary file beside it and a rename, so that a reader sees the old
+ * file or the whole new one (a server's port file).  The folder must
+ * exist.  Returns 0, or -1 with d set (EX_CANTCREAT, EX_IOERR).
+ */
+int outdir_write_file(const char *path, const void *p, size_t n,
+    struct diag *d);
+
 #endif

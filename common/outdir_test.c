@@ -173,6 +173,37 @@ test_outdir_bad_names(void **state)
 	cleanup(top);
 }
 
+/* One file: replaced whole, nothing left beside it, folder must exist. */
+static void
+test_outdir_write_file(void **state)
+{
+	char *top = tmpdir(), *s;
+	struct buf path;
+	struct diag d;
+
+	(void)state;
+	buf_init(&path);
+	buf_printf(&path, "%s/port", top);
+	diag_clear(&d);
+	assert_int_equal(outdir_write_file(path.p, "8080\n", 5, &d), 0);
+	assert_int_equal(outdir_write_file(path.p, "99\n", 3, &d), 0);
+	s = slurp(top, "port");
+	assert_string_equal(s, "99\n");
+	free(s);
+	s = listing(top);
+	assert_string_equal(s, "./port ");
+	free(s);
+	buf_reset(&path);
+	buf_printf(&path, "%s/none/port", top);
+	assert_int_equal(outdir_write_file(path.p, "1\n", 2, &d), -1);
+	assert_int_equal(d.code, EX_CANTCREAT);
+	s = listing(top);
+	assert_string_equal(s, "./port ");
+	free(s);
+	buf_release(&path);
+	cleanup(top);
+}
+
 int
 main(void)
 {
@@ -180,6 +211,7 @@ main(void)
 		cmocka_unit_test(test_outdir_commit),
 		cmocka_unit_test(test_outdir_abort_leaves_nothing),
 		cmocka_unit_test(test_outdir_bad_names),
+		cmocka_unit_test(test_outdir_write_file),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

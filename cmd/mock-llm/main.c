@@ -10,6 +10,7 @@
 #include "diag.h"
 #include "mockreply.h"
 #include "mockserver.h"
+#include "outdir.h"
 
 #define PROG "mock-llm"
 
@@ -94,6 +95,7 @@ main(int argc, char **argv)
 	sigset_t block, waitmask;
 	struct diag d;
 	struct cli c;
+	char num[16];
 	int ch, quiet = 0, status = 0;
 
 	/* Before anything is opened: the log must not land on fd 0-2. */
@@ -192,9 +194,10 @@ main(int argc, char **argv)
 	sigdelset(&waitmask, SIGINT);
 
 	s = mockserver_new(&o, &d);
-	if (s == NULL ||
-	    (port_file != NULL && mockserver_write_port_file(s, port_file,
-	    &d) == -1))
+	if (s != NULL)
+		snprintf(num, sizeof(num), "%d\n", mockserver_port(s));
+	if (s == NULL || (port_file != NULL && outdir_write_file(port_file,
+	    num, strlen(num), &d) == -1))
 		status = diag_print(PROG, &d);
 	else {
 		if (!quiet)
