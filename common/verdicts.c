@@ -22,6 +22,7 @@ struct verdicts_priv {
 	int keep_text;
 	struct names judges, models, questions;
 	size_t *seq;		/* input position of each record */
+	size_t cap;		/* room in recs */
 };
 
 static uint32_t
@@ -31,7 +32,8 @@ intern(struct names *t, const char *s)
 
 	if (id != STRMAP_NONE)
 		return (uint32_t)id;
-	t->v = xrealloc(t->v, (t->n + 1) * sizeof(*t->v));
+	if ((t->n & (t->n - 1)) == 0)	/* 0, 1, 2, 4, ...: double */
+		t->v = xrealloc(t->v, (t->n ? 2 * t->n : 1) * sizeof(*t->v));
 	t->v[t->n] = xstrdup(s);
 	strmap_put(&t->map, s, len, t->n);
 	return (uint32_t)t->n++;
@@ -200,7 +202,11 @@ verdicts_add(struct verdicts *v, const json_t *rec, uint32_t file,
 	r.question = intern(&p->questions, qid);
 	r.file = file;
 	r.line = line;
-	v->recs = xrealloc(v->recs, (v->nrecs + 1) * sizeof(*v->recs));
+	/* Doubling: a copy per record is quadratic under the sanitizer. */
+	if (v->nrecs == p->cap) {
+		p->cap = p->cap ? 2 * p->cap : 256;
+		v->recs = xrealloc(v->recs, p->cap * sizeof(*v->recs));
+	}
 	v->recs[v->nrecs++] = r;
 	return 0;
 }
