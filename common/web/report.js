@@ -760,7 +760,9 @@
 	/* ---- categories ---- */
 
 	function spark(scores) {
-		var s = h("div", { "class": "spark", "aria-hidden": "true" });
+		/* Many categories: bars without gaps, thinner than a pixel. */
+		var s = h("div", { "class": scores.length > 60 ? "spark dense" :
+		    "spark", "aria-hidden": "true" });
 
 		scores.forEach(function (x) {
 			var i = h("i", null);
