@@ -173,6 +173,14 @@ jsonw_round(double x, int ndigits)
 	return strtod(tmp, NULL);
 }
 
+json_t *
+jsonw_real(double x, int ndigits)
+{
+	if (!isfinite(x))
+		return json_null();
+	return json_real(ndigits >= 0 ? jsonw_round(x, ndigits) : x);
+}
+
 static int
 cmp_str(const void *a, const void *b)
 {

@@ -34,6 +34,12 @@ void jsonw_double(struct buf *out, double x);
 double jsonw_round(double x, int ndigits);
 
 /*
+ * A new JSON number: x rounded to ndigits as jsonw_round (unrounded when
+ * ndigits < 0), or null when x is not finite (no value).
+ */
+json_t *jsonw_real(double x, int ndigits);
+
+/*
  * Write v as one line (with "\n") to f.  Returns 0, or -1 on a write error.
  */
 int jsonw_write_line(FILE *f, const json_t *v, int flags);

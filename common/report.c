@@ -1,5 +1,4 @@
 /* report.c: the report page's data and its HTML (see report.h). */
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -7,14 +6,6 @@
 #include "page.h"
 #include "report.h"
 #include "statfmt.h"
-
-static json_t *
-num(double x, int digits)
-{
-	if (!isfinite(x))
-		return json_null();
-	return json_real(digits >= 0 ? jsonw_round(x, digits) : x);
-}
 
 static json_t *
 board_json(const struct lb_result *b)
@@ -29,9 +20,9 @@ board_json(const struct lb_result *b)
 		const struct lb_model *m = &b->models[i];
 
 		json_array_append_new(rows, json_pack("[s, o, o, o, o, o, o, "
-		    "I, I, i]", m->name, num(m->score, 2), num(m->q025, 2),
-		    num(m->q975, 2), num(m->elo, 1), num(m->elo_q025, 1),
-		    num(m->elo_q975, 1), (json_int_t)m->avg_tokens,
+		    "I, I, i]", m->name, jsonw_real(m->score, 2), jsonw_real(m->q025, 2),
+		    jsonw_real(m->q975, 2), jsonw_real(m->elo, 1), jsonw_real(m->elo_q025, 1),
+		    jsonw_real(m->elo_q975, 1), (json_int_t)m->avg_tokens,
 		    (json_int_t)m->n_battles, rank[i]));
 	}
 	free(rank);
@@ -39,7 +30,7 @@ board_json(const struct lb_result *b)
 		coef = json_object();
 		for (e = 0; e < b->k; e++)
 			json_object_set_new(coef, b->coef_names[e],
-			    num(b->coef[e], 3));
+			    jsonw_real(b->coef[e], 3));
 	}
 	return json_pack("{s:s, s:f, s:o, s:I, s:I, s:o}", "name",
 	    lb_board_name(b->board), "anchor", b->anchor, "coef", coef,

@@ -7,14 +7,6 @@
 #include "statfmt.h"
 
 static json_t *
-num(double x, int digits)
-{
-	if (!isfinite(x))
-		return json_null();
-	return json_real(digits >= 0 ? jsonw_round(x, digits) : x);
-}
-
-static json_t *
 names(const char *const *v, size_t n)
 {
 	json_t *a = json_array();
@@ -36,9 +28,9 @@ statfmt_matrix(const struct matrix *mx, const char *board, int digits)
 		json_t *gr = json_array();
 
 		for (j = 0; j < n; j++) {
-			json_array_append_new(pr, num(mx->predicted[i * n + j],
+			json_array_append_new(pr, jsonw_real(mx->predicted[i * n + j],
 			    digits));
-			json_array_append_new(or, num(mx->observed[i * n + j],
+			json_array_append_new(or, jsonw_real(mx->observed[i * n + j],
 			    digits));
 			json_array_append_new(gr, json_integer(
 			    (json_int_t)mx->games[i * n + j]));
@@ -65,7 +57,7 @@ statfmt_categories(const struct category_scores *cs, int digits)
 		json_t *sr = json_array(), *gr = json_array();
 
 		for (c = 0; c < cs->ncat; c++) {
-			json_array_append_new(sr, num(cs->score[m * cs->ncat +
+			json_array_append_new(sr, jsonw_real(cs->score[m * cs->ncat +
 			    c], digits < 0 ? -1 : 2));
 			json_array_append_new(gr, json_integer((json_int_t)
 			    cs->games[m * cs->ncat + c]));
@@ -113,21 +105,21 @@ judge_json(const struct judgediag_judge *J, int digits)
 		json_array_append_new(bins, json_pack("{s:s, s:I, s:o}",
 		    "ratio", bin_names[i], "games",
 		    (json_int_t)J->bin_games[i], "win",
-		    num(J->bin_win[i], digits)));
+		    jsonw_real(J->bin_win[i], digits)));
 	return json_pack("{s:s, s:s, s:{s:o, s:o}, s:o, s:I, s:o, s:I, s:o, "
 	    "s:o, s:I, s:o, s:{s:I, s:o, s:o}}",
 	    "type", "judge", "judge", J->name,
 	    "labels", "game1", label_counts(J->labels[0]), "game2",
 	    label_counts(J->labels[1]),
 	    "view", view, "games", (json_int_t)J->games,
-	    "tie_rate", num(J->tie_rate, digits),
+	    "tie_rate", jsonw_real(J->tie_rate, digits),
 	    "pairs", (json_int_t)J->pairs,
-	    "position_consistency", num(J->consistent, digits),
-	    "direction_consistency", num(J->consistent_dir, digits),
+	    "position_consistency", jsonw_real(J->consistent, digits),
+	    "direction_consistency", jsonw_real(J->consistent_dir, digits),
 	    "decisive", (json_int_t)J->decisive,
-	    "first_position_wins", num(J->first_wins, digits),
+	    "first_position_wins", jsonw_real(J->first_wins, digits),
 	    "length", "games", (json_int_t)J->len_games, "corr",
-	    num(J->len_corr, digits), "bins", bins);
+	    jsonw_real(J->len_corr, digits), "bins", bins);
 }
 
 void
@@ -155,10 +147,10 @@ statfmt_judges(json_t *arr, const struct judgediag *jd, int digits)
 		json_array_append_new(arr, json_pack("{s:s, s:[ss], s:I, s:o, "
 		    "s:o, s:o, s:o, s:o}", "type", "judge_pair", "judges",
 		    jd->judges[P->a].name, jd->judges[P->b].name, "games",
-		    (json_int_t)P->games, "agreement", num(P->agreement,
-		    digits), "kappa", num(P->kappa, digits), "kappa_linear",
-		    num(P->kappa_linear, digits), "kappa_quadratic",
-		    num(P->kappa_quadratic, digits), "table", t));
+		    (json_int_t)P->games, "agreement", jsonw_real(P->agreement,
+		    digits), "kappa", jsonw_real(P->kappa, digits), "kappa_linear",
+		    jsonw_real(P->kappa_linear, digits), "kappa_quadratic",
+		    jsonw_real(P->kappa_quadratic, digits), "table", t));
 	}
 	for (i = 0; i < jd->nself; i++) {
 		const struct judgediag_self *S = &jd->self[i];
@@ -166,9 +158,9 @@ statfmt_judges(json_t *arr, const struct judgediag *jd, int digits)
 		json_array_append_new(arr, json_pack("{s:s, s:s, s:I, s:o, "
 		    "s:o, s:o, s:o}", "type", "self_preference", "judge",
 		    jd->judges[S->judge].name, "games", (json_int_t)S->games,
-		    "own", num(S->own, digits), "others", num(S->others,
-		    digits), "leniency", num(S->leniency, digits), "excess",
-		    num(S->excess, digits)));
+		    "own", jsonw_real(S->own, digits), "others", jsonw_real(S->others,
+		    digits), "leniency", jsonw_real(S->leniency, digits), "excess",
+		    jsonw_real(S->excess, digits)));
 	}
 }
 
