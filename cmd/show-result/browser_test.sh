@@ -4,13 +4,13 @@
 # sorting, search and the language switch work, the question browser shows
 # both games of every judge, keys and filters work, record text full of
 # script tags and handlers runs nothing, and the page requests nothing but
-# its own files.  Screenshots (desktop and phone) go to the test log
-# folder.  Skipped without chromium or the npm packages (scripts/deps.sh
+# its own files.  Screenshots (desktop and phone) go to
+# $JUDGEPIPE_LOGDIR/report-browser/.  Skipped without chromium or the npm packages (scripts/deps.sh
 # test installs them).
 . "$(dirname "$0")/../../scripts/testlib.sh"
 
 R=$TOP/testdata/show-result/report
-logs=${JUDGEPIPE_LOGDIR:-$TOP/build/test-logs}/screenshots
+logs=${JUDGEPIPE_LOGDIR:-$TOP/build/test-logs}/report-browser
 if ! command -v node >/dev/null 2>&1 ||
     ! node -e 'require(process.argv[1]).available() || process.exit(1)' \
     "$TOP/scripts/browser.js" 2>/dev/null; then
@@ -49,6 +49,7 @@ if [ -d "$ko/model_judgment/ensemble" ]; then
 	    "${extra[@]}" "$ko"/model_judgment/ensemble/*.jsonl.zst
 fi
 
+rm -rf "$logs"
 mkdir -p "$logs"
 node "$TOP/cmd/show-result/browser_test.js" "$logs" "$T/xss" "$kodir" \
     $koanswers
