@@ -834,7 +834,7 @@
 			    h("span", { "class": "mid" })));
 			list.appendChild(h("span", { "class": "num" }, fmt(e.s, 1)));
 			list.appendChild(h("span", { "class": "num muted n" },
-			    c.questions[e.k] + " q"));
+			    c.questions[e.k] + " " + t("cat_questions")));
 		});
 		sec.appendChild(list);
 	}
