@@ -205,8 +205,9 @@ boardfmt_json(struct buf *out, const struct lb_result *r,
 	}
 	json_object_set_new(b, "type", json_string("board"));
 	json_object_set_new(b, "board", json_string(lb_board_name(r->board)));
-	json_object_set_new(b, "baseline", bs->baseline != NULL ?
-	    json_string(bs->baseline) : json_null());
+	/* Anchored at the mean, the model fixed in the fits is no baseline. */
+	json_object_set_new(b, "baseline", bs->baseline != NULL &&
+	    !bs->anchor_mean ? json_string(bs->baseline) : json_null());
 	if (r->online)
 		json_object_set_new(b, "elo", json_string("online"));
 	json_object_set_new(b, "anchor", json_real(r->anchor));
