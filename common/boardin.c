@@ -71,10 +71,12 @@ boardin_add(struct boardin *bi, const json_t *rec, uint32_t file, long line,
 			    "v2 scoring reads judgments only");
 		k = BOARDIN_V2;
 	}
-	if (bi->kind != BOARDIN_NONE && bi->kind != k)
+	if (bi->kind != BOARDIN_NONE && bi->kind != k) {
+		bi->mixed = 1;
 		return diag_set(d, EX_DATAERR, fname, line, "a %s among %s "
 		    "(first at %s:%ld): mixed modes", one[k], many[bi->kind],
 		    bi->files[bi->first_file], bi->first_line);
+	}
 	switch (k) {
 	case BOARDIN_SINGLE:
 		if (gradeboard_add(bi->grades, rec, fname, line, d) == -1)

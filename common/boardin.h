@@ -42,6 +42,7 @@ struct boardin {
 	struct battle_groups groups;	/* BOARDIN_BATTLES */
 	struct gradeboard *grades;	/* BOARDIN_SINGLE */
 	struct v2board *v2;		/* BOARDIN_V2 */
+	int mixed;			/* a record of another kind came */
 	/* Private: the first record, for the mixed-modes message. */
 	char **files;
 	size_t nfiles;

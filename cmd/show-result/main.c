@@ -14,6 +14,7 @@
 #include "agreement.h"
 #include "answerscan.h"
 #include "battles.h"
+#include "boardin.h"
 #include "boardfmt.h"
 #include "browse.h"
 #include "buf.h"
@@ -30,6 +31,7 @@
 #include "questions.h"
 #include "report.h"
 #include "rng.h"
+#include "scoreboard.h"
 #include "statfmt.h"
 #include "suggest.h"
 #include "tokenizer.h"
@@ -66,6 +68,8 @@ struct opts {
 	char **files;
 	int nfiles;
 	int agreement;
+	int v2_scoring;		/* --scoring v2 */
+	int by_outcome;		/* v2: resample each model's outcomes */
 };
 
 /* What the report adds to the boards. */
@@ -91,11 +95,11 @@ struct tokctx {
 };
 
 enum {
-	OPT_AGREEMENT = CLI_OPT_NEXT, OPT_ALLOW, OPT_ANSWERS, OPT_BASELINE,
-	OPT_BOOTSTRAP, OPT_CATEGORY, OPT_COMPAT, OPT_CONTROL, OPT_DATE,
-	OPT_ELO, OPT_FIRST, OPT_FORMAT, OPT_JUDGE, OPT_JUDGES, OPT_JUDGMENTS,
-	OPT_LANG, OPT_OUTDIR, OPT_QUESTIONS, OPT_ROUNDS, OPT_SEED,
-	OPT_SHOW_ELO, OPT_TITLE, OPT_WEIGHT
+	OPT_AGREEMENT = CLI_OPT_NEXT, OPT_ALLOW, OPT_ANCHOR, OPT_ANSWERS,
+	OPT_BASELINE, OPT_BOOTSTRAP, OPT_CATEGORY, OPT_COMPAT, OPT_CONTROL,
+	OPT_DATE, OPT_ELO, OPT_FIRST, OPT_FORMAT, OPT_JUDGE, OPT_JUDGES,
+	OPT_JUDGMENTS, OPT_LANG, OPT_OUTDIR, OPT_QUESTIONS, OPT_ROUNDS,
+	OPT_SCORING, OPT_SEED, OPT_SHOW_ELO, OPT_TITLE, OPT_WEIGHT
 };
 
 static const struct cli_option options[] = {
@@ -105,6 +109,8 @@ static const struct cli_option options[] = {
 	    "print judge-human agreement, not a board" },
 	{ "allow-missing-metadata", 0, NULL, 0, OPT_ALLOW,
 	    "drop battles without style metadata" },
+	{ "anchor", 0, "model|mean", 0, OPT_ANCHOR,
+	    "the 50 % model of boards without a baseline" },
 	{ "answers", 0, "path", 0, OPT_ANSWERS,
 	    "answer records: file or directory (repeatable)" },
 	{ "baseline", 0, "model", 0, OPT_BASELINE,
@@ -136,9 +142,11 @@ static const struct cli_option options[] = {
 	{ "output-dir", 0, "dir", 0, OPT_OUTDIR,
 	    "also write the CSVs (and the report) into dir" },
 	{ "questions", 0, "file", 0, OPT_QUESTIONS,
-	    "questions: categories and texts for the report" },
+	    "questions: categories and texts" },
 	{ "reference-compat", 0, NULL, 0, OPT_COMPAT,
 	    "reproduce the Korean fork's numbers exactly" },
+	{ "scoring", 0, "bt|v2", 0, OPT_SCORING,
+	    "Bradley-Terry (default) or v2.0's mean scores" },
 	{ "seed", 0, "n", 0, OPT_SEED, "the random seed (default 42)" },
 	{ "show-elo", 0, NULL, 0, OPT_SHOW_ELO,
 	    "show Elo ratings instead of win rates" },
@@ -154,7 +162,7 @@ static const struct cli_spec spec = {
 };
 
 static void parse_args(int, char **, struct opts *);
-static int read_judgments(const struct opts *, struct battle_set *,
+static int read_judgments(const struct opts *, struct boardin *,
     struct verdicts *);
 static int write_stdout(const struct buf *);
 static int read_answers(const struct opts *, struct answer_set *,
@@ -243,50 +251,24 @@ agreement_run(const struct opts *o)
 	return rc;
 }
 
-int
-main(int argc, char *argv[])
+/*
+ * The Bradley-Terry boards of one battle set, with what the report adds,
+ * to stdout (and --output-dir); after "##### Category: title #####" when
+ * v2 judgments of several categories make a board each, as upstream
+ * prints them.
+ */
+static int
+battle_boards(const struct opts *o, struct battle_set *bs,
+    const struct answer_set *ans, struct extras *x, const char *title,
+    int first, int rc)
 {
 	struct lb_result res[LB_NBOARDS];
-	struct answer_set *ans = NULL;
-	struct battle_set *bs;
-	struct extras x;
-	struct tokctx tc;
-	struct rng_mt mt;
-	struct opts o;
 	struct diag d;
-	int rc, st, i, done = 0, closed;
+	struct buf b;
+	int st, i, done = 0;
 
-	/* Before anything is opened: a file must not land on fd 0-2. */
-	if ((closed = cli_std_fds()) == -1)
-		return EX_OSERR;
-	parse_args(argc, argv, &o);
-	if (o.agreement)
-		return agreement_run(&o);
 	memset(res, 0, sizeof(res));
-	memset(&tc, 0, sizeof(tc));
-	memset(&x, 0, sizeof(x));
 	diag_clear(&d);
-	if (o.lo.reference_compat) {
-		rng_mt_seed(&mt, (uint32_t)o.lo.seed);
-		o.lo.mt = &mt;
-	}
-	bs = battles_new(&o.bo);
-	if (o.report)
-		x.board = verdicts_new(0);
-	if ((rc = cli_stdout_closed(PROG, closed)) != 0)
-		goto out;
-	rc = read_judgments(&o, bs, x.board);
-	if (rc != 0 && rc != EX_DATAERR)
-		goto out;
-	if (o.nanswers > 0) {
-		ans = answerscan_set_new();
-		rc = diag_worse(rc, read_answers(&o, ans, &tc));
-		if (rc != 0 && rc != EX_DATAERR)
-			goto out;
-	}
-	rc = diag_worse(rc, read_extras(&o, &x));
-	if (rc != 0 && rc != EX_DATAERR)
-		goto out;
 	if (battles_finish(bs, &d) == -1) {
 		rc = diag_worse(rc, diag_print(PROG, &d));
 		goto out;
@@ -304,8 +286,8 @@ main(int argc, char *argv[])
 	if (bs->self_votes > 0)
 		diag_warn(PROG, NULL, 0, "votes of a model against itself "
 		    "dropped: %llu", bs->self_votes);
-	for (i = 0; i < o.nboards; i++, done++) {
-		st = lb_compute(bs, ans, o.boards[i], &o.lo, &res[i], &d);
+	for (i = 0; i < o->nboards; i++, done++) {
+		st = lb_compute(bs, ans, o->boards[i], &o->lo, &res[i], &d);
 		print_notes(res[i].warns, res[i].nwarns, 1);
 		if (st == -1) {
 			print_notes(res[i].errs, res[i].nerrs, 0);
@@ -314,15 +296,133 @@ main(int argc, char *argv[])
 			goto out;
 		}
 	}
-	if (o.nboards > 0)
+	if (o->nboards > 0)
 		warn_tokens(&res[0], ans);
-	if (o.report)
-		compute_extras(&o, res, bs, ans, &x);
-	rc = diag_worse(rc, write_outputs(&o, res, bs, ans, &x, rc));
+	if (o->report)
+		compute_extras(o, res, bs, ans, x);
+	if (title != NULL) {
+		buf_init(&b);
+		buf_printf(&b, "%s##### Category: %s #####\n", first ? "" :
+		    "\n", title);
+		rc = diag_worse(rc, write_stdout(&b));
+		buf_release(&b);
+	}
+	rc = diag_worse(rc, write_outputs(o, res, bs, ans, x, rc));
 out:
-	extras_release(&o, &x);
 	for (i = 0; i < done; i++)
 		lb_result_release(&res[i]);
+	return rc;
+}
+
+/* The MT-Bench table or v2.0's scores (scoreboard.h) to stdout. */
+static int
+score_boards(const struct opts *o, struct boardin *bi, int rc)
+{
+	struct scoreboard_opts so = { SCOREBOARD_TABLE, o->lo.num_rounds,
+	    o->lo.seed, o->by_outcome, o->date };
+	struct diag notes[SCOREBOARD_MAX_NOTES], d;
+	size_t n = 0;
+	struct buf b;
+	int st = 0;
+
+	if (o->outdir != NULL || o->format == FMT_MARKDOWN ||
+	    o->format == FMT_HTML) {
+		diag_error(PROG, NULL, 0, "the %s is printed as a table, CSV "
+		    "or JSON, without --output-dir", bi->kind ==
+		    BOARDIN_SINGLE ? "MT-Bench table" : "v2.0 scoring");
+		return diag_worse(rc, EX_USAGE);
+	}
+	so.format = o->format == FMT_CSV ? SCOREBOARD_CSV :
+	    o->format == FMT_JSON ? SCOREBOARD_JSON : SCOREBOARD_TABLE;
+	diag_clear(&d);
+	if (bi->kind == BOARDIN_SINGLE && o->questions != NULL)
+		st = scoreboard_categories(bi, o->questions, notes, &n, &d);
+	print_notes(notes, n < SCOREBOARD_MAX_NOTES ? n :
+	    SCOREBOARD_MAX_NOTES, 0);
+	if (st == -1)
+		return diag_worse(rc, diag_print(PROG, &d));
+	rc = diag_worse(rc, n > 0 ? EX_DATAERR : 0);
+	n = 0;
+	buf_init(&b);
+	st = scoreboard_write(bi, &so, &b, notes, &n, &d);
+	print_notes(notes, n < SCOREBOARD_MAX_NOTES ? n :
+	    SCOREBOARD_MAX_NOTES, 1);
+	if (st == -1)
+		rc = diag_worse(rc, diag_print(PROG, &d));
+	else
+		rc = diag_worse(rc, write_stdout(&b));
+	buf_release(&b);
+	return rc;
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct answer_set *ans = NULL;
+	struct boardin_opts bio;
+	struct battle_set *bs;
+	struct boardin bi;
+	struct extras x;
+	struct tokctx tc;
+	struct rng_mt mt;
+	struct opts o;
+	int rc, closed;
+	size_t g;
+
+	/* Before anything is opened: a file must not land on fd 0-2. */
+	if ((closed = cli_std_fds()) == -1)
+		return EX_OSERR;
+	parse_args(argc, argv, &o);
+	if (o.agreement)
+		return agreement_run(&o);
+	memset(&tc, 0, sizeof(tc));
+	memset(&x, 0, sizeof(x));
+	if (o.lo.reference_compat) {
+		rng_mt_seed(&mt, (uint32_t)o.lo.seed);
+		o.lo.mt = &mt;
+	}
+	bio.battles = o.bo;
+	bio.v2_scoring = o.v2_scoring;
+	boardin_init(&bi, &bio);
+	bs = battles_new(&o.bo);
+	if (o.report)
+		x.board = verdicts_new(0);
+	if ((rc = cli_stdout_closed(PROG, closed)) != 0)
+		goto out;
+	rc = read_judgments(&o, &bi, x.board);
+	if ((rc != 0 && rc != EX_DATAERR) || bi.mixed)
+		goto out;
+	if (bi.kind == BOARDIN_SINGLE || bi.kind == BOARDIN_V2) {
+		rc = score_boards(&o, &bi, rc);
+		goto out;
+	}
+	if (bi.groups.n > 1 && (o.report || (o.format != FMT_TABLE &&
+	    o.format != FMT_MARKDOWN))) {
+		diag_error(PROG, NULL, 0, "judgments of %zu categories make a "
+		    "board each: print them as a table or markdown, give one "
+		    "category's records, or score them with --scoring v2",
+		    bi.groups.n);
+		rc = diag_worse(rc, EX_USAGE);
+		goto out;
+	}
+	if (o.nanswers > 0) {
+		ans = answerscan_set_new();
+		rc = diag_worse(rc, read_answers(&o, ans, &tc));
+		if (rc != 0 && rc != EX_DATAERR)
+			goto out;
+	}
+	rc = diag_worse(rc, read_extras(&o, &x));
+	if (rc != 0 && rc != EX_DATAERR)
+		goto out;
+	/* No record at all: the empty set says what is missing. */
+	if (bi.groups.n == 0)
+		rc = battle_boards(&o, bs, ans, &x, NULL, 1, rc);
+	for (g = 0; g < bi.groups.n; g++)
+		rc = battle_boards(&o, bi.groups.sets[g], ans, &x,
+		    bi.groups.n > 1 ? bi.groups.names[g] : NULL, g == 0, rc);
+out:
+	extras_release(&o, &x);
+	boardin_release(&bi);
 	battles_free(bs);
 	answerscan_set_free(ans);
 	tok_free(tc.enc);
@@ -395,11 +495,12 @@ judge_ok(const struct opts *o, const json_t *rec)
 }
 
 /*
- * Read every judgment or vote record into bs (and, for the report, v);
- * bad records are reported and skipped.
+ * Read every judgment, vote or grade record into the board it feeds (and,
+ * for the report, v); bad records are reported and skipped, and one of
+ * another mode than the first stops the read.
  */
 static int
-read_judgments(const struct opts *o, struct battle_set *bs,
+read_judgments(const struct opts *o, struct boardin *bi,
     struct verdicts *v)
 {
 	int i, rc = 0, n = o->nfiles > 0 ? o->nfiles : 1;
@@ -416,14 +517,15 @@ read_judgments(const struct opts *o, struct battle_set *bs,
 		diag_clear(&d);
 		if ((r = jsonl_open(path, &d)) == NULL)
 			return diag_worse(rc, diag_print(PROG, &d));
-		fi = battles_add_file(bs, jsonl_name(r));
+		fi = boardin_add_file(bi, jsonl_name(r));
 		if (v != NULL)
 			vi = verdicts_add_file(v, jsonl_name(r));
 		while ((st = jsonl_read(r, &rec, &line, &d)) != 0) {
 			if (st == 1) {
-				st = battles_add(bs, rec, fi, line, &d);
+				st = boardin_add(bi, rec, fi, line, &d);
 				/* What battles took, the report takes too. */
-				if (st == 0 && v != NULL && judge_ok(o, rec))
+				if (st == 0 && v != NULL && judge_ok(o, rec) &&
+				    bi->kind == BOARDIN_BATTLES)
 					st = verdicts_add(v, rec, vi, line, &d);
 				json_decref(rec);
 			}
@@ -437,8 +539,13 @@ read_judgments(const struct opts *o, struct battle_set *bs,
 				rc = diag_worse(rc, diag_print(PROG, &d));
 				diag_clear(&d);
 			}
+			/* Boards of two modes do not mix: stop at once. */
+			if (bi->mixed)
+				break;
 		}
 		jsonl_free(r);
+		if (bi->mixed)
+			break;
 	}
 	if (v != NULL)
 		verdicts_finish(v);
@@ -971,6 +1078,9 @@ parse_args(int argc, char *argv[], struct opts *o)
 		case OPT_ALLOW:
 			o->lo.allow_missing_metadata = 1;
 			break;
+		case OPT_ANCHOR:
+			o->bo.anchor = c.arg;
+			break;
 		case OPT_ANSWERS:
 			o->answers = xrealloc(o->answers, (o->nanswers + 1) *
 			    sizeof(*o->answers));
@@ -1038,6 +1148,10 @@ parse_args(int argc, char *argv[], struct opts *o)
 		case OPT_COMPAT:
 			o->lo.reference_compat = 1;
 			break;
+		case OPT_SCORING:
+			/* The names follow "bt|v2". */
+			o->v2_scoring = cli_enum(&c);
+			break;
 		case OPT_SEED:
 			o->lo.seed = cli_uint(&c, 0, UINT64_MAX);
 			break;
@@ -1092,6 +1206,12 @@ parse_args(int argc, char *argv[], struct opts *o)
 		stdin_uses += strcmp(o->judgments[k], "-") == 0;
 	if (o->questions != NULL)
 		stdin_uses += strcmp(o->questions, "-") == 0;
+	if (o->v2_scoring && (o->lo.reference_compat || o->lo.online_elo ||
+	    o->nboards > 1 || o->boards[0] != LB_NO_CONTROL || o->show_elo))
+		cli_usage_error(&c, "--scoring v2 averages outcomes: no "
+		    "--control, --elo, --show-elo or --reference-compat");
+	/* v2.0 resamples each model's outcomes, unless told otherwise. */
+	o->by_outcome = have_unit ? o->lo.unit == LB_BATTLE : 1;
 	if (stdin_uses > 1)
 		cli_usage_error(&c, "standard input can be read once only");
 	if (o->date[0] == '\0') {
