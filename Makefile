@@ -16,7 +16,8 @@
 #   make arena           a blind test of shipped Korean answers in a browser
 #                        [ARENA_PORT=8080] [ARENA_LANG=ko] [VOTES=votes.jsonl]
 #   make eval BENCH=ko MODELS="a b" [API_CONFIG=...] [JOBS=4]
-#                        the incremental pipeline (scripts/eval.mk)
+#                        the incremental pipeline (scripts/eval.mk; BENCH=
+#                        mt-bench and v2: scripts/eval-mt-bench.mk, eval-v2.mk)
 #   make release BENCH=ko DATE=YYYYMMDD [RELEASES=leaderboard] [FORCE=1]
 #                        a dated release of the boards (scripts/release)
 #
@@ -180,8 +181,10 @@ arena: all
 	    --listen 127.0.0.1:$(ARENA_PORT) --lang $(ARENA_LANG)
 
 JOBS ?= 2
+# MT-Bench and Arena-Hard v2.0 have pipelines of their own.
+EVAL_MK = scripts/eval$(if $(filter mt-bench v2,$(BENCH)),-$(BENCH)).mk
 eval: all
-	@$(MAKE) --no-print-directory -f scripts/eval.mk -j$(JOBS)
+	@$(MAKE) --no-print-directory -f $(EVAL_MK) -j$(JOBS)
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \

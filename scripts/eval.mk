@@ -38,7 +38,7 @@ QUESTIONS    ?= data/arena-hard-v0.1/question.jsonl
 JUDGE_CONFIG ?= configs/en.yaml
 BASELINE     ?= gpt-4-0314
 else
-$(error unknown BENCH '$(BENCH)': use ko, zh or en)
+$(error unknown BENCH '$(BENCH)': use ko, zh, en, mt-bench or v2)
 endif
 JUDGES       ?= gemini-2.0-flash-001 gpt-4o-mini
 
