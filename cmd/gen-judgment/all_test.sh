@@ -92,4 +92,26 @@ all --offline one.jsonl >out4 2>err4
 check_eq "one model: exit 65" 65 $?
 check "one model: message" grep -q "pairwise-all needs the answers of two models at least (1 given)" err4
 check_eq "bad input: no request" "$n" "$(log_lines "$MOCK_LOG")"
+# 4 models x 20 questions: show-result's board has no baseline, its order
+# is the mock's strengths, anchored at the mean or at --anchor.
+head -n 20 "$TOP/data/arena-hard-v0.1/question.jsonl" >q20.jsonl
+for m in m4 m2 m3 m1; do
+	"$BIN/gen-answer" -q -m $m --api-config api.yaml --cache c q20.jsonl \
+	    >>answers20.jsonl
+done
+"$GJ" -q -c all.yaml --judge mock-judge --api-config api.yaml --cache c \
+    --questions q20.jsonl answers20.jsonl >all20.jsonl
+check_eq "20 questions: 6 pairs each" 120 "$(wc -l <all20.jsonl | tr -d ' ')"
+SR=$BIN/show-result
+"$SR" --format csv --num-rounds 50 all20.jsonl >board.csv 2>board.err
+check_eq "board: exit 0" 0 $?
+check_eq "board: the strengths' order" "m1 m2 m3 m4" \
+    "$(tail -n +2 board.csv | cut -d, -f1 | tr '\n' ' ' | sed 's/ $//')"
+"$SR" --format json --num-rounds 50 all20.jsonl >board.json
+check_eq "board: no baseline, anchored at the mean" "null" \
+    "$(head -1 board.json | jq -c .baseline)"
+"$SR" --anchor m3 --num-rounds 50 all20.jsonl >anchored
+check "--anchor m3: m3 at 50" grep -qE '^m3 +\| score: 50\.0 ' anchored
+check_eq "--anchor m3: the same order" "m1 m2 m3 m4" \
+    "$(awk '/^m[0-9] / { printf "%s%s", s, $1; s = " " }' anchored)"
 done_testing

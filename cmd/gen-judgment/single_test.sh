@@ -99,6 +99,16 @@ jq -c '.choices[0].turns |= .[0:1]' weak.jsonl | head -1 >short.jsonl
     "$MT/reference_answer/gpt-4.jsonl" short.jsonl >/dev/null 2>err5
 check_eq "one turn of two: exit 65" 65 $?
 check "one turn of two: message" grep -q "short.jsonl:1: the answer of model weak to question 81 has 1 turn, grading needs 2" err5
+# A question without the turns single grading needs.
+jq -c 'if .question_id == 81 then .turns = [] else . end' q.jsonl >noturns.jsonl
+"$GJ" -c "$TOP/configs/mt-bench.yaml" --judge mock-judge --api-config \
+    api2.yaml --no-cache --questions noturns.jsonl --reference-answers \
+    "$MT/reference_answer/gpt-4.jsonl" weak.jsonl >out6 2>err6
+check_eq "a question without turns: exit 65" 65 $?
+check "a question without turns: message" grep -qx \
+    "gen-judgment: noturns.jsonl:1: question 81 has no turns" err6
+check_eq "a question without turns: nothing graded" 0 \
+    "$(wc -l <out6 | tr -d ' ')"
 printf 'judge_model: x\nbaseline: false\npairwise: false\ntemperature: 0\nmax_tokens: 9\n' >noprompts.yaml
 check_exit "single without judge_prompts: 78" 78 "$GJ" -c noprompts.yaml \
     --api-config api2.yaml --questions q.jsonl weak.jsonl 2>/dev/null
