@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "estimate.h"
 #include "jsonw.h"
 #include "mockreply.h"
 
@@ -1042,16 +1043,23 @@ latency(const struct mockreply_config *c, const unsigned char h[HASH_LEN])
 }
 
 static void
-success_body(const struct mockreply_request *r, const char *text,
-    size_t len, int cut, long long created, struct buf *out)
+success_body(const struct mockreply_config *c,
+    const struct mockreply_request *r, const char *text, size_t len, int cut,
+    long long created, struct buf *out)
 {
-	size_t prompt = 0, i;
+	size_t prompt = 0, completion, i;
 	char id[17];
 
 	for (i = 0; i < r->n_messages; i++) {
 		size_t t = mockreply_tokens(r->messages[i].len);
 
 		prompt += t ? t : 1;
+	}
+	completion = mockreply_tokens(len);
+	if (c->tokenizer != NULL) {
+		prompt = (size_t)estimate_prompt_tokens(c->tokenizer,
+		    r->messages, r->n_messages);
+		completion = tok_count(c->tokenizer, text, len);
 	}
 	hash_hex(r->h, 8, id);
 	if (r->api == MOCKREPLY_ANTHROPIC) {
@@ -1063,8 +1071,7 @@ success_body(const struct mockreply_request *r, const char *text,
 		jsonw_string(out, text, len, 0);
 		buf_printf(out, "}], \"stop_reason\": \"%s\", \"usage\": "
 		    "{\"input_tokens\": %zu, \"output_tokens\": %zu}}",
-		    cut ? "max_tokens" : "end_turn", prompt,
-		    mockreply_tokens(len));
+		    cut ? "max_tokens" : "end_turn", prompt, completion);
 		return;
 	}
 	buf_printf(out, "{\"id\": \"mock-%s\", \"object\": "
@@ -1077,7 +1084,7 @@ success_body(const struct mockreply_request *r, const char *text,
 	buf_printf(out, "}, \"finish_reason\": \"%s\"}], \"usage\": "
 	    "{\"prompt_tokens\": %zu, \"completion_tokens\": %zu, "
 	    "\"total_tokens\": %zu}}", cut ? "length" : "stop", prompt,
-	    mockreply_tokens(len), prompt + mockreply_tokens(len));
+	    completion, prompt + completion);
 }
 
 void
@@ -1136,6 +1143,6 @@ mockreply_respond(const struct mockreply_config *c,
 	if (len < text.len)
 		res->verdict = NULL;
 	res->text_len = len;
-	success_body(r, text.p, len, len < text.len, created, body);
+	success_body(c, r, text.p, len, len < text.len, created, body);
 	buf_release(&text);
 }

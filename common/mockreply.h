@@ -9,6 +9,7 @@
 #include "diag.h"
 #include "hash.h"
 #include "request.h"
+#include "tokenizer.h"
 
 /*
  * Everything here is a pure function of its arguments: the same request,
@@ -76,6 +77,12 @@ struct mockreply_config {
 	size_t n_strength;
 	struct mockreply_model_value *verbosity;
 	size_t n_verbosity;
+	/*
+	 * Borrowed; NULL: usage counts ceil(bytes / 4) a message.  Else
+	 * usage counts cl100k tokens as OpenAI does for its cl100k models
+	 * (estimate_prompt_tokens).
+	 */
+	const struct tok_encoder *tokenizer;
 };
 
 void mockreply_config_init(struct mockreply_config *c);

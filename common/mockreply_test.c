@@ -890,6 +890,46 @@ test_mockreply_grade_reply(void **state)
 	mockreply_config_release(&c);
 }
 
+/* With a tokenizer, usage is counted in cl100k tokens as OpenAI does. */
+static void
+test_mockreply_usage_cl100k(void **state)
+{
+	static const struct request_message m[] = {
+		{ "system", "You are a judge.", 16 },
+		{ "user", "hello world", 11 },
+	};
+	struct mockreply_config c;
+	struct mockreply_request r;
+	struct mockreply_result x;
+	struct tok_encoder *t;
+	struct diag d;
+	struct buf b;
+	json_t *v, *u;
+	const char *text;
+
+	if ((t = tok_load("data/tokenizer/" TOK_FILE_NAME, &d)) == NULL)
+		skip();
+	mockreply_config_init(&c);
+	c.tokenizer = t;
+	mockreply_request_build(&r, MOCKREPLY_OPENAI, "m", m, 2, NULL, 0);
+	buf_init(&b);
+	mockreply_respond(&c, &r, 0, 1, &x, &b);
+	v = json_loads(b.p, 0, NULL);
+	assert_non_null(v);
+	u = json_object_get(v, "usage");
+	assert_int_equal(json_integer_value(json_object_get(u,
+	    "prompt_tokens")), 18);
+	text = json_string_value(json_object_get(json_object_get(
+	    json_array_get(json_object_get(v, "choices"), 0), "message"),
+	    "content"));
+	assert_int_equal(json_integer_value(json_object_get(u,
+	    "completion_tokens")), tok_count(t, text, strlen(text)));
+	json_decref(v);
+	mockreply_request_release(&r);
+	buf_release(&b);
+	tok_free(t);
+}
+
 int
 main(void)
 {
@@ -908,6 +948,7 @@ main(void)
 		cmocka_unit_test(test_mockreply_truncation),
 		cmocka_unit_test(test_mockreply_fault_draws),
 		cmocka_unit_test(test_mockreply_fault_responses),
+		cmocka_unit_test(test_mockreply_usage_cl100k),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

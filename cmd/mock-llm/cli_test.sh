@@ -64,6 +64,10 @@ for a in 0.0.0.0 192.0.2.1 :: 10.0.0.1 example.com; do
 	fi
 done
 
+# A rank file that cannot be read: 66.
+timeout 10 "$M" --port 0 --tokenizer "$T/none.tiktoken" 2>"$T/err"
+check_eq "unreadable --tokenizer exits 66" 66 $?
+
 # A log that cannot be created: 73; a port in use: 69.
 timeout 10 "$M" --port 0 --log "$T/no/such/dir/log" 2>"$T/err"
 check_eq "unwritable log exits 73" 73 $?

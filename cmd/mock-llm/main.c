@@ -11,6 +11,7 @@
 #include "mockreply.h"
 #include "mockserver.h"
 #include "outdir.h"
+#include "tokenizer.h"
 
 #define PROG "mock-llm"
 
@@ -20,7 +21,7 @@ enum {
 	OPT_BIND = CLI_OPT_NEXT, OPT_FAIL_FIRST, OPT_FAULT, OPT_IDLE_EXIT,
 	OPT_JUDGE_POLICY, OPT_LATENCY_MS, OPT_LOG, OPT_MAX_REQUESTS, OPT_PORT,
 	OPT_PORT_FILE, OPT_POSITION_BIAS, OPT_REQUIRE_KEY, OPT_RETRY_AFTER,
-	OPT_SEED, OPT_SLOW_MS, OPT_STRENGTH, OPT_VERBOSITY
+	OPT_SEED, OPT_SLOW_MS, OPT_STRENGTH, OPT_TOKENIZER, OPT_VERBOSITY
 };
 
 /* In the order of the manual: listening, decisions, faults, judging. */
@@ -52,6 +53,8 @@ static const struct cli_option options[] = {
 	    "Elo points added to assistant A" },
 	{ "verbosity", 0, "MODEL=F", CLI_REPEAT, OPT_VERBOSITY,
 	    "scale MODEL's answer length by F" },
+	{ "tokenizer", 0, "FILE", 0, OPT_TOKENIZER,
+	    "count usage in cl100k tokens of this rank file" },
 	{ "require-key", 0, "KEY", 0, OPT_REQUIRE_KEY,
 	    "401 unless the request carries KEY" },
 	{ "max-requests", 0, "N", 0, OPT_MAX_REQUESTS,
@@ -90,7 +93,8 @@ main(int argc, char **argv)
 	struct mockreply_config rc;
 	struct mockserver_opts o;
 	struct mockserver *s = NULL;
-	const char *port_file = NULL;
+	const char *port_file = NULL, *tokenizer = NULL;
+	struct tok_encoder *tok = NULL;
 	struct sigaction sa;
 	sigset_t block, waitmask;
 	struct diag d;
@@ -164,6 +168,9 @@ main(int argc, char **argv)
 			parsed(&c, mockreply_parse_strength(&rc, c.arg, &d),
 			    &d);
 			break;
+		case OPT_TOKENIZER:
+			tokenizer = c.arg;
+			break;
 		case OPT_VERBOSITY:
 			parsed(&c, mockreply_parse_verbosity(&rc, c.arg, &d),
 			    &d);
@@ -175,6 +182,11 @@ main(int argc, char **argv)
 	if (c.n_operands > 0)
 		cli_usage_error(&c, "unexpected operand '%s'", c.operands[0]);
 	diag_set_quiet(quiet);
+	if (tokenizer != NULL) {
+		if ((tok = tok_load(tokenizer, &d)) == NULL)
+			return diag_print(PROG, &d);
+		rc.tokenizer = tok;
+	}
 
 	/*
 	 * SIGTERM and SIGINT stay blocked except while the server waits, so
@@ -208,5 +220,6 @@ main(int argc, char **argv)
 	}
 	mockserver_free(s);
 	mockreply_config_release(&rc);
+	tok_free(tok);
 	return status;
 }
