@@ -47,9 +47,10 @@ int bt_fit_mle(int p, int base, const struct bt_pair *pairs, size_t npairs,
     double *beta, unsigned char *state, struct bt_work *w);
 
 /*
- * A design for the L2-penalised logistic fit of the control boards: every cell is a
- * distinct row x = (model part, z), the model part +ln 10 in column a and
- * -ln 10 in column b (only -ln 10 in b when a == b), then k style columns.
+ * A design for the L2-penalised logistic fit of the control boards: every
+ * cell is a distinct row x = (model part, z), the model part +ln 10 in
+ * column a and -ln 10 in column b (only -ln 10 in b when a == b), then k
+ * style columns.
  * Cells must be grouped by (a, b): the cells of pair i are
  * pair_start[i] .. pair_start[i + 1] - 1.
  */

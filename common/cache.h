@@ -17,7 +17,7 @@
  * size and checksum flags set), so "zstd -dc" prints every value as JSONL:
  *
  *   single  u32le 0x184D2A5A | u32le 44 | "JPCACHE1" | key[32] | u32le L |
- *           L bytes: one frame holding the value and "\n" 
+ *           L bytes: one frame holding the value and "\n"
  *   pack    u32le 0x184D2A5A | u32le 16 | "JPCACHP1" | u32le count |
  *           u32le L | L bytes: one frame holding count values, each a
  *           line ending in "\n" exactly as a single entry holds it

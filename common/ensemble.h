@@ -56,9 +56,9 @@ int ensemble_add(struct ensemble *e, const json_t *rec, const char *file,
 json_t *ensemble_result(struct ensemble *e, int *code);
 
 /*
- * The label of the integer rule (the Korean fork's mean thresholds) for the sum s of k valid
- * values: "A=B", "A>B", "A>>B", "B>A", "B>>A", or NULL when k is 0 or
- * below min_judges.
+ * The label of the integer rule (the Korean fork's thresholds on the
+ * mean) for the sum s of k valid values: "A=B", "A>B", "A>>B", "B>A",
+ * "B>>A", or NULL when k is 0 or below min_judges.
  */
 const char *ensemble_label(long s, long k, long min_judges);
 

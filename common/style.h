@@ -21,9 +21,10 @@ struct style_counts {
  * Count the markdown features of text[0..len) (UTF-8, may hold NUL bytes):
  * first code blocks are removed (every inner text of a "```...```" block
  * with no backtick inside is deleted wherever it occurs), then the patterns
- * of add_markdown_info.py are counted with Python re.findall semantics: "^" at the start
- * and after each "\n", Python's Unicode "\s", "\d" = category Nd.  Never
- * fails; needs no compiled state, so any thread may call it.
+ * of add_markdown_info.py are counted with Python re.findall semantics:
+ * "^" at the start and after each "\n", Python's Unicode "\s", "\d" =
+ * category Nd.  Never fails; needs no compiled state, so any thread may
+ * call it.
  */
 void style_count(const char *text, size_t len, struct style_counts *c);
 
