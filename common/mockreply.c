@@ -1045,7 +1045,7 @@ latency(const struct mockreply_config *c, const unsigned char h[HASH_LEN])
 static void
 success_body(const struct mockreply_config *c,
     const struct mockreply_request *r, const char *text, size_t len, int cut,
-    long long created, struct buf *out)
+    long long created, struct mockreply_result *res, struct buf *out)
 {
 	size_t prompt = 0, completion, i;
 	char id[17];
@@ -1061,6 +1061,8 @@ success_body(const struct mockreply_config *c,
 		    r->messages, r->n_messages);
 		completion = tok_count(c->tokenizer, text, len);
 	}
+	res->prompt_tokens = (long long)prompt;
+	res->completion_tokens = (long long)completion;
 	hash_hex(r->h, 8, id);
 	if (r->api == MOCKREPLY_ANTHROPIC) {
 		buf_printf(out, "{\"id\": \"msg_mock%s\", \"type\": "
@@ -1100,6 +1102,7 @@ mockreply_respond(const struct mockreply_config *c,
 	char msg[64];
 
 	memset(res, 0, sizeof(*res));
+	res->prompt_tokens = res->completion_tokens = -1;
 	res->status = 200;
 	res->action = MOCKREPLY_SEND;
 	res->kind = judge ? MOCKREPLY_KIND_JUDGE : grade ?
@@ -1143,6 +1146,6 @@ mockreply_respond(const struct mockreply_config *c,
 	if (len < text.len)
 		res->verdict = NULL;
 	res->text_len = len;
-	success_body(c, r, text.p, len, len < text.len, created, body);
+	success_body(c, r, text.p, len, len < text.len, created, res, body);
 	buf_release(&text);
 }

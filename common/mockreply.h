@@ -160,6 +160,8 @@ struct mockreply_result {
 	long retry_after_s;		/* 0: no header */
 	const char *verdict;		/* static label or NULL */
 	size_t text_len;		/* reply text bytes (0 on errors) */
+	long long prompt_tokens;	/* the usage sent; -1 on errors */
+	long long completion_tokens;
 };
 
 /*

@@ -67,6 +67,8 @@ struct log_entry {
 	int status;			/* 0: none sent */
 	const char *verdict;
 	long latency_ms;
+	long long prompt_tokens;	/* the usage sent, -1: none */
+	long long completion_tokens;
 	int auth;
 };
 
@@ -307,8 +309,15 @@ log_request(struct mockserver *s, const struct log_entry *e)
 		jsonw_string(b, e->verdict, strlen(e->verdict), 0);
 	else
 		buf_adds(b, "null");
-	buf_printf(b, ", \"latency_ms\": %ld, \"auth\": \"%s\"}\n",
-	    e->latency_ms, e->auth ? "present" : "absent");
+	buf_printf(b, ", \"latency_ms\": %ld", e->latency_ms);
+	if (e->prompt_tokens >= 0)
+		buf_printf(b, ", \"prompt_tokens\": %lld, \"completion_tokens\": "
+		    "%lld", e->prompt_tokens, e->completion_tokens);
+	else
+		buf_adds(b, ", \"prompt_tokens\": null, \"completion_tokens\": "
+		    "null");
+	buf_printf(b, ", \"auth\": \"%s\"}\n", e->auth ? "present" :
+	    "absent");
 	/* One write per line: O_APPEND keeps lines whole. */
 	do
 		w = write(s->log_fd, b->p, b->len);
@@ -748,6 +757,8 @@ handle_api(struct mockserver *s, struct conn *c,
 	e->status = res.status;
 	e->verdict = res.verdict;
 	e->latency_ms = res.delay_ms;
+	e->prompt_tokens = res.prompt_tokens;
+	e->completion_tokens = res.completion_tokens;
 	log_request(s, e);
 	compose(c, res.status ? res.status : 200, ctype, b->p, b->len,
 	    res.retry_after_s, close, keep10, 0, res.action);
@@ -772,6 +783,7 @@ handle(struct mockserver *s, struct conn *c, const struct mockserver_req *q,
 	int post = q->method_len == 4 && memcmp(q->method, "POST", 4) == 0;
 
 	memset(&e, 0, sizeof(e));
+	e.prompt_tokens = e.completion_tokens = -1;
 	e.method = q->method;
 	e.method_len = q->method_len;
 	e.path = q->target;
@@ -816,6 +828,7 @@ reject(struct mockserver *s, struct conn *c, const struct mockserver_req *q,
 	struct log_entry e;
 
 	memset(&e, 0, sizeof(e));
+	e.prompt_tokens = e.completion_tokens = -1;
 	if (q != NULL) {
 		const char *qm = memchr(q->target, '?', q->target_len);
 

@@ -105,7 +105,7 @@ check "pipelined body" grep -aq '"Mock answer from gpt-x (' "$T/pipe"
 # The log: one line per request, every field, never a header value.
 sleep 0.2
 if have_jq; then
-	check_eq "log keys" '["seq","ts","method","path","api","model","kind","hash","arrival","fault","status","verdict","latency_ms","auth"]' \
+	check_eq "log keys" '["seq","ts","method","path","api","model","kind","hash","arrival","fault","status","verdict","latency_ms","prompt_tokens","completion_tokens","auth"]' \
 		"$(head -1 "$MOCK_LOG" | jq -c keys_unsorted)"
 	check_eq "log health line" '"GET /health null 200 absent"' \
 		"$(head -1 "$MOCK_LOG" | jq -c '"\(.method) \(.path) \(.api) \(.status) \(.auth)"')"
