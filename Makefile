@@ -15,9 +15,11 @@
 #   make demo            the main job without API keys (scripts/demo.sh)
 #   make arena           a blind test of shipped Korean answers in a browser
 #                        [ARENA_PORT=8080] [ARENA_LANG=ko] [VOTES=votes.jsonl]
-#   make eval BENCH=ko MODELS="a b" [API_CONFIG=...] [JOBS=4]
+#   make eval BENCH=ko MODELS="a b" [API_CONFIG=...] [JOBS=4] [ESTIMATE=1]
 #                        the incremental pipeline (scripts/eval.mk; BENCH=
-#                        mt-bench and v2: scripts/eval-mt-bench.mk, eval-v2.mk)
+#                        mt-bench and v2: scripts/eval-mt-bench.mk, eval-v2.mk);
+#                        with ESTIMATE=1 what it would send and cost, sending
+#                        nothing (BENCH=ko)
 #   make release BENCH=ko DATE=YYYYMMDD [RELEASES=leaderboard] [FORCE=1]
 #                        a dated release of the boards (scripts/release)
 #

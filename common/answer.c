@@ -60,6 +60,7 @@ struct slot {
 	char **replies;
 	size_t *reply_lens;
 	struct buf keys;		/* hex cache keys of answered turns */
+	int unknown;			/* --estimate: replies not sent */
 	double created;
 	char *out;			/* the record line when done */
 	size_t out_len;
@@ -564,6 +565,7 @@ submit_turn(struct answer *a, struct slot *s)
 	call.max_tokens = a->p->max_tokens;
 	call.done = on_done;
 	call.user = s;
+	call.unknown_replies = s->unknown;
 	diag_clear(&d);
 	st = llm_submit(a->llm, &call, NULL, &d);
 	free(m);
@@ -657,6 +659,10 @@ finish_record(struct answer *a, struct slot *s)
 		}
 		json_object_set_new(rec, "conv_metadata", meta);
 	}
+	/* --estimate: a stand-in; the command says how long (answer.h). */
+	if (s->unknown > 0)
+		json_object_set_new(rec, "estimate_unknown_turns",
+		    json_integer(s->unknown));
 	buf_init(&b);
 	jsonw_dump(&b, rec, a->p->flags);
 	buf_addc(&b, '\n');
@@ -759,6 +765,7 @@ on_done(struct llm_client *c, const struct llm_result *res, void *user)
 		s->replies[s->turn] = xmalloc(res->text_len + 1);
 		memcpy(s->replies[s->turn], res->text, res->text_len + 1);
 		s->reply_lens[s->turn] = res->text_len;
+		s->unknown += res->unsent;
 		s->turn++;
 		buf_adds(&s->keys, res->key_hex);
 		s->created = res->created;

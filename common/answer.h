@@ -140,7 +140,10 @@ size_t answer_cut(const struct answer *a);
  * done; tok (borrowed) is needed when answer_single_turn.  A failure of
  * the client itself is reported through note, as the records it stopped
  * are then emitted.  Returns the worst status of the run (0, a failed
- * call's status, EX_SOFTWARE, the client's).
+ * call's status, EX_SOFTWARE, the client's).  With an estimating client
+ * (llm.h) a record some of whose replies were not sent is a stand-in: it
+ * ends with "estimate_unknown_turns": N, which the command replaces with
+ * the expected token counts (judgepipe-formats(5)).
  */
 int answer_run(struct answer *a, struct llm_client *llm,
     const struct tok_encoder *tok);

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "buf.h"
@@ -623,6 +624,55 @@ cli_raise_fd_limit(const char *prog, long parallel)
 		diag_warn(prog, NULL, 0, "the open-file limit (%llu) is below "
 		    "--parallel %ld: requests may fail to connect",
 		    (unsigned long long)rl.rlim_cur, parallel);
+}
+
+int
+cli_estimate_report(const char *prog, const struct estimate_line *e,
+    int quiet)
+{
+	struct buf b;
+
+	buf_init(&b);
+	estimate_json(&b, e);
+	estimate_json_total(&b, e, 1);
+	fwrite(b.p, 1, b.len, stdout);
+	buf_reset(&b);
+	estimate_table(&b, e, 1);
+	if (!quiet)
+		fputs(b.p, stderr);
+	buf_release(&b);
+	return cli_flush_stdout(prog);
+}
+
+int
+cli_write_file(const char *prog, const char *path, const char *data,
+    size_t len)
+{
+	struct buf tmp;
+	int fd, rc = 0;
+
+	buf_init(&tmp);
+	buf_printf(&tmp, "%s.tmp.XXXXXX", path);
+	if ((fd = mkstemp(tmp.p)) == -1) {
+		diag_error(prog, NULL, 0, "cannot create '%s': %s", tmp.p,
+		    strerror(errno));
+		buf_release(&tmp);
+		return EX_CANTCREAT;
+	}
+	if (fchmod(fd, 0644) == -1 || write(fd, data, len) != (ssize_t)len ||
+	    close(fd) == -1) {
+		diag_error(prog, NULL, 0, "cannot write '%s': %s", tmp.p,
+		    strerror(errno));
+		rc = EX_IOERR;
+	} else if (rename(tmp.p, path) == -1) {
+		diag_error(prog, NULL, 0, "cannot rename '%s' to '%s': %s",
+		    tmp.p, path, strerror(errno));
+		rc = EX_CANTCREAT;
+	}
+	if (rc != 0)
+		unlink(tmp.p);
+	buf_release(&tmp);
+	return rc;
 }
 
 int

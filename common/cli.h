@@ -11,6 +11,7 @@
 #include "buf.h"
 #include "cache.h"
 #include "diag.h"
+#include "estimate.h"
 #include "llm.h"
 #include "progress.h"
 #include "shard.h"
@@ -308,12 +309,27 @@ struct cli_run {
 	struct llm_client *llm;
 	struct progress *progress;
 	FILE *failed;
+	struct buf *collect;		/* --estimate: records kept here */
 	int rc;
 	struct strmap kinds;		/* kind of failure -> index */
 	char **kind;			/* its text */
 	size_t *repeats;		/* failures of it not printed */
 	size_t n_kinds;
 };
+
+/*
+ * --estimate: print e's JSON line and the total line on stdout and,
+ * unless quiet, the table on stderr.  Returns 0, or EX_IOERR.
+ */
+int cli_estimate_report(const char *prog, const struct estimate_line *e,
+    int quiet);
+
+/*
+ * Write len bytes of data to path through a temporary file renamed over
+ * it.  Returns 0, or EX_CANTCREAT/EX_IOERR after saying why.
+ */
+int cli_write_file(const char *prog, const char *path, const char *data,
+    size_t len);
 
 /* Create o->failed if given: 0, or EX_CANTCREAT after saying why. */
 int cli_open_failed(struct cli_run *r);

@@ -1,6 +1,7 @@
 /* estimate.c: adding up the calls a run would make, and what they cost. */
 #include <stdio.h>
 #include <string.h>
+#include <jansson.h>
 
 #include "estimate.h"
 #include "jsonw.h"
@@ -127,6 +128,8 @@ estimate_json(struct buf *out, const struct estimate_line *e)
 	estimate_totals(e, &prompt, &completion, &cost, &bound);
 	buf_adds(out, "{\"model\": ");
 	jsonw_string(out, e->name, strlen(e->name), 0);
+	if (e->stage != NULL)
+		buf_printf(out, ", \"stage\": \"%s\"", e->stage);
 	buf_adds(out, ", ");
 	members(out, e->calls, e->cached, e->calls_bound, prompt, completion,
 	    e->completion_bound, cost, bound);
@@ -161,13 +164,46 @@ estimate_json_total(struct buf *out, const struct estimate_line *lines,
 	buf_adds(out, "}\n");
 }
 
+int
+estimate_standins(const struct estimate_line *e, long long max_tokens,
+    const char *records, size_t len, int flags, struct buf *out)
+{
+	long long r = estimate_reply_tokens(e), k;
+	const char *p = records, *end = records + len, *nl;
+	json_t *rec, *v;
+
+	if (r > max_tokens)
+		r = max_tokens;
+	for (; p < end; p = nl + 1) {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		if (nl == NULL)
+			nl = end;
+		if ((rec = json_loadb(p, (size_t)(nl - p),
+		    JSON_ALLOW_NUL, NULL)) == NULL)
+			return -1;
+		v = json_object_get(rec, "estimate_unknown_turns");
+		if (json_is_integer(v)) {
+			k = json_integer_value(v);
+			json_object_del(rec, "estimate_unknown_turns");
+			json_object_set_new(rec, "estimate_tokens",
+			    json_integer(k * r));
+			json_object_set_new(rec, "estimate_tokens_bound",
+			    json_integer(k * max_tokens));
+		}
+		jsonw_dump(out, rec, flags);
+		buf_addc(out, '\n');
+		json_decref(rec);
+	}
+	return 0;
+}
+
 static void
 usd(struct buf *out, double x)
 {
 	if (x < 0)
 		buf_printf(out, " %10s", "n/a");
 	else
-		buf_printf(out, " %10.2f", x);
+		buf_printf(out, " %10.4f", x);
 }
 
 void

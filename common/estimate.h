@@ -45,6 +45,7 @@ enum estimate_kind {
 
 struct estimate_line {
 	char name[256];			/* the API-config entry */
+	const char *stage;		/* "answers", "judgments": static */
 	struct price price;
 	enum estimate_kind kind;
 	long long calls, cached, calls_bound;
@@ -101,6 +102,16 @@ void estimate_totals(const struct estimate_line *e, long long *prompt,
 void estimate_json(struct buf *out, const struct estimate_line *e);
 void estimate_json_total(struct buf *out, const struct estimate_line *lines,
     size_t n);
+
+/*
+ * gen-answer's stand-ins: each line of records (JSONL) that ends with
+ * "estimate_unknown_turns": K (answer.h) gets instead "estimate_tokens"
+ * (K replies of e's expected length, at most max_tokens each) and
+ * "estimate_tokens_bound" (K x max_tokens); lines are appended to out,
+ * written with jsonw flags.  Returns 0, or -1 when a line is not JSON.
+ */
+int estimate_standins(const struct estimate_line *e, long long max_tokens,
+    const char *records, size_t len, int flags, struct buf *out);
 
 /* Append the readable table of lines[0..n) and their total to out. */
 void estimate_table(struct buf *out, const struct estimate_line *lines,

@@ -116,6 +116,32 @@ test_estimate_prompt_tokens_chat_framing(void **state)
 	tok_free(t);
 }
 
+static void
+test_estimate_standins(void **state)
+{
+	static const char recs[] =
+	    "{\"question_id\": \"a\", \"model_id\": \"m\", \"tstamp\": 1.5}\n"
+	    "{\"question_id\": \"b\", \"model_id\": \"m\", "
+	    "\"estimate_unknown_turns\": 2}\n";
+	struct estimate_line e;
+	struct buf b;
+
+	estimate_init(&e, "m", NULL, ESTIMATE_ANSWER);
+	estimate_hit(&e, 300);
+	buf_init(&b);
+	assert_int_equal(estimate_standins(&e, 250, recs, sizeof(recs) - 1,
+	    0, &b), 0);
+	/* Known records unchanged; a stand-in's replies at most max_tokens. */
+	assert_string_equal(b.p,
+	    "{\"question_id\": \"a\", \"model_id\": \"m\", \"tstamp\": 1.5}\n"
+	    "{\"question_id\": \"b\", \"model_id\": \"m\", "
+	    "\"estimate_tokens\": 500, \"estimate_tokens_bound\": 500}\n");
+	buf_reset(&b);
+	assert_int_equal(estimate_standins(&e, 250, "not json\n", 9, 0, &b),
+	    -1);
+	buf_release(&b);
+}
+
 int
 main(void)
 {
@@ -124,6 +150,7 @@ main(void)
 		cmocka_unit_test(test_estimate_heuristics_and_unknown_replies),
 		cmocka_unit_test(test_estimate_json_lines),
 		cmocka_unit_test(test_estimate_prompt_tokens_chat_framing),
+		cmocka_unit_test(test_estimate_standins),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -430,6 +430,17 @@ op_prompt(void *mode, size_t t, int c, const char **system,
 	return 0;
 }
 
+static void
+op_unknown(void *mode, size_t t, int c, long long *tokens, long long *bound)
+{
+	struct grade *g = mode;
+	const struct gtask *tk = &g->tasks[t];
+
+	(void)c;
+	*tokens = tk->a->estimate_tokens;
+	*bound = tk->a->estimate_tokens_bound;
+}
+
 static enum judge_verdict
 op_verdict(void *mode, size_t t, int c, const char *text, size_t len,
     int last, json_t **score)
@@ -512,4 +523,5 @@ grade_ops(struct grade *g, struct judge_ops *ops)
 	ops->describe = op_describe;
 	ops->record = op_record;
 	ops->failed = op_failed;
+	ops->unknown = op_unknown;
 }

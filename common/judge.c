@@ -182,6 +182,12 @@ submit(struct conv *cv)
 	call.max_tokens = ops->max_tokens;
 	call.done = on_done;
 	call.user = cv;
+	/* --estimate: the judge may be asked again after this reply. */
+	call.may_follow = (int)ops->attempts - 1 - cv->pub.n_replies;
+	call.then_ask = ops->continue_msg;
+	if (ops->unknown != NULL)
+		ops->unknown(ops->mode, cv->task->t, cv->c,
+		    &call.unknown_tokens, &call.unknown_tokens_bound);
 	rc = llm_submit(j->llm, &call, NULL, NULL);
 	free(m);
 	if (rc == -1)
@@ -314,7 +320,11 @@ on_done(struct llm_client *c, const struct llm_result *r, void *user)
 	(void)c;
 	switch (r->status) {
 	case LLM_OK:
-		on_reply(cv, r);
+		/* --estimate: a call not sent ends the conversation. */
+		if (r->unsent)
+			cv->state = CONV_DONE;
+		else
+			on_reply(cv, r);
 		break;
 	case LLM_FAILED:
 		conv_failed(cv, r);

@@ -89,6 +89,13 @@ struct judge_ops {
 	 */
 	void (*failed)(void *mode, size_t task, int c, json_t *rec,
 	    struct buf *what);
+	/*
+	 * For --estimate (may be NULL): the expected and largest token
+	 * counts of the texts conversation c shows that are not known yet
+	 * (gen-answer --estimate's stand-ins for answers not given yet).
+	 */
+	void (*unknown)(void *mode, size_t task, int c, long long *tokens,
+	    long long *bound);
 };
 
 /* What the run reports; every hook may be NULL. */

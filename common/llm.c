@@ -61,6 +61,10 @@ struct job {
 	long long max_tokens;
 	llm_done_fn *done;
 	void *user;
+	int unknown_replies;		/* --estimate: see struct llm_call */
+	long long unknown_tokens, unknown_tokens_bound;
+	int may_follow;
+	long long then_ask_tokens;
 	unsigned char key[HASH_LEN];
 	char key_hex[2 * HASH_LEN + 1];
 	uint64_t k;			/* first 8 key bytes: endpoint choice */
@@ -598,6 +602,9 @@ llm_client_new(const struct apiconfig_entry *e, const struct llm_options *o,
 	c->e = e;
 	if (o != NULL)
 		c->o = *o;
+	/* An estimate never opens a connection. */
+	if (c->o.estimate != NULL)
+		c->o.offline = 1;
 	c->parallel = c->o.parallel > 0 ? c->o.parallel : e->parallel;
 	if (c->parallel < 1)
 		c->parallel = 1;
@@ -1096,6 +1103,50 @@ check_interrupt(struct llm_client *c)
 		c->stopping = 1;
 }
 
+/* The completion tokens of a cache value, or -1 when it has none. */
+static long long
+value_completion(const json_t *v)
+{
+	const json_t *n = json_object_get(json_object_get(v, "usage"),
+	    "completion_tokens");
+
+	return json_is_integer(n) ? (long long)json_integer_value(n) : -1;
+}
+
+/*
+ * --estimate: add a call the run would send, and those that may follow
+ * it, to the estimate; it completes unsent.
+ */
+static void
+estimate_unsent(struct llm_client *c, struct job *j)
+{
+	struct estimate_line *e = c->o.estimate;
+	struct llm_result r;
+	long long prompt;
+	int k;
+
+	prompt = estimate_prompt_tokens(c->o.estimate_tok, j->msgs,
+	    j->n_msgs);
+	estimate_miss(e, prompt + j->unknown_tokens, j->max_tokens,
+	    j->unknown_replies);
+	/* Texts of other models: their bound beyond the expectation. */
+	e->prompt_tokens_bound += j->unknown_tokens_bound - j->unknown_tokens;
+	/*
+	 * Follow-up k repeats the k replies before it (each at most
+	 * max_tokens, the last one added by estimate_maybe) and k requests
+	 * to go on, each message framed by 4 tokens.
+	 */
+	for (k = 1; k <= j->may_follow; k++)
+		estimate_maybe(e, prompt + j->unknown_tokens_bound +
+		    (long long)k * (8 + j->then_ask_tokens) +
+		    (long long)(k - 1) * j->max_tokens, j->max_tokens);
+	memset(&r, 0, sizeof(r));
+	r.status = LLM_OK;
+	r.text = "";
+	r.unsent = 1;
+	finish(c, j, &r);
+}
+
 /* Look pending jobs up in the cache; hits and offline misses complete. */
 static int
 process_pending(struct llm_client *c, struct diag *d)
@@ -1121,11 +1172,17 @@ process_pending(struct llm_client *c, struct diag *d)
 			}
 		}
 		if (r == 1 && value_ok(v)) {
+			if (c->o.estimate != NULL)
+				estimate_hit(c->o.estimate, value_completion(v));
 			finish_value(c, j, v, 1);
 			json_decref(v);
 			continue;
 		}
 		json_decref(v);
+		if (c->o.estimate != NULL) {
+			estimate_unsent(c, j);
+			continue;
+		}
 		if (c->o.offline) {
 			set_error(j, "not in the cache (--offline)");
 			j->retryable = 0;
@@ -1494,6 +1551,14 @@ llm_submit(struct llm_client *c, const struct llm_call *call,
 	j->n_msgs = call->n_messages;
 	j->temperature = call->temperature;
 	j->max_tokens = call->max_tokens;
+	j->unknown_replies = call->unknown_replies;
+	j->unknown_tokens = call->unknown_tokens;
+	j->unknown_tokens_bound = call->unknown_tokens_bound > call->
+	    unknown_tokens ? call->unknown_tokens_bound : call->unknown_tokens;
+	j->may_follow = call->may_follow;
+	if (c->o.estimate != NULL && call->then_ask != NULL)
+		j->then_ask_tokens = (long long)tok_count(c->o.estimate_tok,
+		    call->then_ask, strlen(call->then_ask));
 	j->done = call->done;
 	j->user = call->user;
 	buf_init(&j->body);

@@ -12,6 +12,7 @@
 #include "buf.h"
 #include "cache.h"
 #include "diag.h"
+#include "estimate.h"
 #include "hash.h"
 #include "request.h"
 #include "wire.h"
@@ -66,6 +67,16 @@ struct llm_options {
 	 * SIGINT drains, a second one aborts.
 	 */
 	const volatile sig_atomic_t *interrupted;
+	/*
+	 * --estimate (estimate.h): nothing is sent and nothing is stored.  A
+	 * call the cache answers completes as usual and is added to
+	 * *estimate as a hit; every other call is added to *estimate, its
+	 * prompt counted with estimate_tok, and completes as LLM_OK with
+	 * unsent set and an empty text, so that the caller can go on (a
+	 * later turn then has unknown_replies).  Implies offline.
+	 */
+	struct estimate_line *estimate;
+	const struct tok_encoder *estimate_tok;
 };
 
 #define LLM_INTERRUPT_NOW	0x100
@@ -107,6 +118,7 @@ struct llm_result {
 	const char *error;		/* NULL unless LLM_FAILED/CANCELLED */
 	int exit_code;			/* 0, EX_UNAVAILABLE or EX_TEMPFAIL */
 	const json_t *value;		/* cache value (LLM_OK only) */
+	int unsent;			/* --estimate: not sent, text empty */
 };
 
 typedef void llm_done_fn(struct llm_client *c, const struct llm_result *r,
@@ -125,6 +137,17 @@ struct llm_call {
 	long long max_tokens;
 	llm_done_fn *done;		/* required */
 	void *user;
+	/*
+	 * For --estimate only (0 otherwise): replies of this model that the
+	 * messages should repeat but are not known yet (given empty), texts
+	 * of other models not known yet (their expected and largest token
+	 * counts), and calls that may follow this one, each adding its reply
+	 * and then_ask, when the reply lacks what is wanted.
+	 */
+	int unknown_replies;
+	long long unknown_tokens, unknown_tokens_bound;
+	int may_follow;
+	const char *then_ask;
 };
 
 /* Counters of a client, for the summary line at the end of a run. */
@@ -212,9 +235,9 @@ void llm_call_key(const struct apiconfig_entry *e,
 
 /*
  * The answer_id of an answer record from the concatenated lower-case hex
- * cache keys of all turns (len bytes): the first 16 bytes of their SHA-256 as a
- * big-endian integer in shortuuid's base 57 alphabet, 22 digits padded
- * with '2'.  out receives 22 characters and a NUL.
+ * cache keys of all turns (len bytes): the first 16 bytes of their
+ * SHA-256 as a big-endian integer in shortuuid's base 57 alphabet, 22
+ * digits padded with '2'.  out receives 22 characters and a NUL.
  */
 void llm_answer_id(const char *hexkeys, size_t len, char out[23]);
 

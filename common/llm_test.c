@@ -272,7 +272,8 @@ run_calls(const char *yaml, int n_calls, struct got *g)
 	struct llm_options o = { 0 };
 	struct llm_client *c;
 	struct request_message m[1] = { { "user", NULL, 0 } };
-	struct llm_call call = { m, 1, 0.0, 16, on_got, NULL };
+	struct llm_call call = { .messages = m, .n_messages = 1,
+	    .max_tokens = 16, .done = on_got };
 	struct diag d;
 	char text[32];
 	int i;
@@ -519,7 +520,8 @@ test_llm_run_offline_without_cache(void **state)
 	struct llm_options o = { 0 };
 	struct llm_client *c;
 	struct request_message m[] = { { "user", "hi", 2 } };
-	struct llm_call call = { m, 1, 0.0, 16, on_done, NULL };
+	struct llm_call call = { .messages = m, .n_messages = 1,
+	    .max_tokens = 16, .done = on_done };
 	struct seen s = { 0 };
 	struct llm_stats st;
 	struct diag d;
@@ -549,7 +551,8 @@ test_llm_run_refused_retries(void **state)
 	struct llm_options o = { 0 };
 	struct llm_client *c;
 	struct request_message m[] = { { "user", "hi", 2 } };
-	struct llm_call call = { m, 1, 0.0, 16, on_done, NULL };
+	struct llm_call call = { .messages = m, .n_messages = 1,
+	    .max_tokens = 16, .done = on_done };
 	struct seen s = { 0 };
 	struct llm_stats st;
 	struct diag d;

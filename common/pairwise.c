@@ -487,6 +487,17 @@ op_prompt(void *mode, size_t t, int c, const char **system,
 	return pairwise_prompt(p->jc, tk->q, A, B, tk->refs, n_refs, out, d);
 }
 
+static void
+op_unknown(void *mode, size_t t, int c, long long *tokens, long long *bound)
+{
+	struct pairwise *p = mode;
+	const struct ptask *tk = &p->tasks[t];
+
+	(void)c;
+	*tokens = tk->a->estimate_tokens + tk->b->estimate_tokens;
+	*bound = tk->a->estimate_tokens_bound + tk->b->estimate_tokens_bound;
+}
+
 json_t *
 pairwise_v2_score(const struct judge_config *jc, const char *text,
     size_t len)
@@ -619,4 +630,5 @@ pairwise_ops(struct pairwise *p, struct judge_ops *ops)
 	ops->describe = op_describe;
 	ops->record = op_record;
 	ops->failed = op_failed;
+	ops->unknown = op_unknown;
 }

@@ -231,6 +231,14 @@ qaset_answer_parse(const json_t *rec, struct qaset_answer *a,
 	a->model = xstrdup(m != NULL ? json_string_value(m) : model);
 	a->file = file;
 	a->line = line;
+	/* gen-answer --estimate's stand-ins (judgepipe-formats(5)). */
+	v = json_object_get(rec, "estimate_tokens");
+	if (json_is_integer(v) && json_integer_value(v) > 0) {
+		a->estimate_tokens = json_integer_value(v);
+		v = json_object_get(rec, "estimate_tokens_bound");
+		a->estimate_tokens_bound = json_is_integer(v) ?
+		    json_integer_value(v) : a->estimate_tokens;
+	}
 	return 0;
 bad:
 	qaset_answer_release(a);

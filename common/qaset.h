@@ -52,6 +52,11 @@ struct qaset_answer {
 	size_t n_turns;
 	const char *file;
 	long line;
+	/*
+	 * A stand-in written by gen-answer --estimate for an answer not
+	 * given yet: its expected and largest token counts (0: a real one).
+	 */
+	long long estimate_tokens, estimate_tokens_bound;
 };
 
 /*

@@ -100,3 +100,34 @@ $(REPORT): $(ENSEMBLE) $(ANSWERS) $(JUDGMENTS) $(QUESTIONS)
 		--questions $(QUESTIONS) \
 		$(foreach j,$(JUDGES),--judgments $(D)/judgments/$(j)) \
 		$(SHOW_FLAGS) $(ENSEMBLE)
+
+# make eval ESTIMATE=1: what the run would send and cost, sending nothing.
+# gen-answer --estimate for every answer file not made yet (its stand-ins,
+# of the expected lengths, take the answers' place below) and gen-judgment
+# --estimate for every judgment file not made yet; scripts/estimate-sum
+# adds the lines up per model and stage, and a table goes to stderr.
+EST = $(D)/estimate
+.PHONY: estimate
+ifeq ($(ESTIMATE),1)
+.DEFAULT_GOAL := estimate
+endif
+estimate:
+	@rm -rf $(EST) && mkdir -p $(EST)/answers
+	@for m in $(ALL); do \
+		a=$(D)/answers/$$m.jsonl; [ -s "$$a" ] && continue; \
+		$(BIN)/gen-answer -q --estimate -m $$m \
+		    --estimate-answers $(EST)/answers/$$m.jsonl \
+		    --api-config $(API_CONFIG) $(CACHE_FLAG) $(GEN_FLAGS) \
+		    $(QUESTIONS) >>$(EST)/lines.jsonl || exit $$?; \
+	done; \
+	ans() { if [ -s $(D)/answers/$$1.jsonl ]; then \
+	    echo $(D)/answers/$$1.jsonl; else echo $(EST)/answers/$$1.jsonl; fi; }; \
+	for j in $(JUDGES); do for m in $(ALL); do \
+		[ -s $(D)/judgments/$$j/$$m.jsonl ] && continue; \
+		$(BIN)/gen-judgment -q --estimate -c $(JUDGE_CONFIG) --judge $$j \
+		    --api-config $(API_CONFIG) $(CACHE_FLAG) $(GEN_FLAGS) \
+		    --questions $(QUESTIONS) \
+		    --baseline-answers $$(ans $(BASELINE)) $$(ans $$m) \
+		    >>$(EST)/lines.jsonl || exit $$?; \
+	done; done; \
+	touch $(EST)/lines.jsonl; scripts/estimate-sum $(EST)/lines.jsonl

@@ -24,6 +24,8 @@ struct opts {
 	struct cli_llm_opts llm;
 	struct answer_params ap;
 	int annotate;
+	int estimate;
+	const char *estimate_answers;	/* --estimate-answers file */
 	char **files;
 	int n_files;
 };
@@ -55,6 +57,16 @@ static int
 on_emit(void *arg, const char *line, size_t len)
 {
 	return fwrite(line, 1, len, stdout) == len ? 0 : on_flush(arg);
+}
+
+/* --estimate: the records (stand-ins among them) are kept, not written. */
+static int
+on_collect(void *arg, const char *line, size_t len)
+{
+	struct cli_run *r = arg;
+
+	buf_add(r->collect, line, len);
+	return 0;
 }
 
 /* --annotate writes what it can: a failed write ends the file only. */
@@ -117,6 +129,30 @@ annotate(struct opts *o)
 	return rc;
 }
 
+/* --estimate: the lines, the table and the stand-in answers. */
+static int
+estimate_report(const struct opts *o, const struct estimate_line *est,
+    const struct buf *records)
+{
+	struct buf out;
+	int rc;
+
+	rc = cli_estimate_report(PROG, est, o->llm.quiet);
+	if (rc != 0 || o->estimate_answers == NULL)
+		return rc;
+	buf_init(&out);
+	if (estimate_standins(est, o->ap.max_tokens, records->p, records->len,
+	    o->ap.flags, &out) == -1) {
+		diag_error(PROG, NULL, 0, "internal error: a record is not "
+		    "JSON");
+		rc = EX_SOFTWARE;
+	} else
+		rc = cli_write_file(PROG, o->estimate_answers, out.p,
+		    out.len);
+	buf_release(&out);
+	return rc;
+}
+
 static int
 answer(struct opts *o)
 {
@@ -127,12 +163,23 @@ answer(struct opts *o)
 	struct answer_hooks h;
 	struct llm_options lo;
 	struct llm_stats st;
+	struct estimate_line est;
+	struct buf records;
 	struct cli_run r;
 	struct diag d;
 	size_t cut;
 	int i, rc = 0;
 
 	hooks_init(&h, &r, o);
+	buf_init(&records);
+	if (o->estimate) {
+		/* Nothing sent, nothing written but the estimate. */
+		r.collect = &records;
+		h.emit = on_collect;
+		h.flush = NULL;
+		h.tick = NULL;
+		o->llm.offline = 1;
+	}
 	diag_clear(&d);
 	e = cli_load_entry(PROG, &o->llm, o->model, &d);
 	if (e == NULL)
@@ -156,7 +203,8 @@ answer(struct opts *o)
 		    "first");
 		goto out;
 	}
-	if (answer_single_turn(a) && (tok = load_tokenizer(o, &rc)) == NULL)
+	if ((answer_single_turn(a) || o->estimate) &&
+	    (tok = load_tokenizer(o, &rc)) == NULL)
 		goto out;
 	diag_clear(&d);
 	if ((cache = cli_open_cache(PROG, &o->llm, &d)) == NULL &&
@@ -164,7 +212,7 @@ answer(struct opts *o)
 		rc = diag_worse(rc, diag_print(PROG, &d));
 		goto out;
 	}
-	if (cli_open_failed(&r) != 0) {
+	if (!o->estimate && cli_open_failed(&r) != 0) {
 		rc = diag_worse(rc, EX_CANTCREAT);
 		goto out;
 	}
@@ -173,24 +221,36 @@ answer(struct opts *o)
 	lo.cache = cache;
 	lo.offline = o->llm.offline;
 	lo.interrupted = &g_stop;
+	if (o->estimate) {
+		estimate_init(&est, e->name, &e->price, ESTIMATE_ANSWER);
+		est.stage = "answers";
+		lo.estimate = &est;
+		lo.estimate_tok = tok;
+	}
 	diag_clear(&d);
 	if ((r.llm = llm_client_new(e, &lo, &d)) == NULL) {
 		rc = diag_worse(rc, diag_print(PROG, &d));
 		goto out;
 	}
 	cli_raise_fd_limit(PROG, llm_parallel(r.llm));
-	r.progress = progress_new(PROG, answer_count(a), !o->llm.quiet);
+	r.progress = progress_new(PROG, answer_count(a), !o->llm.quiet &&
+	    !o->estimate);
 	r.rc = rc;
 	rc = diag_worse(r.rc, answer_run(a, r.llm, tok));
 	rc = diag_worse(rc, r.rc);
 	progress_free(r.progress);
 	llm_stats(r.llm, &st);
+	if (o->estimate) {
+		rc = diag_worse(rc, estimate_report(o, &est, &records));
+		goto out;
+	}
 	cut = answer_cut(a);
 	if (cut > 0)
 		diag_warn(PROG, NULL, 0, "%zu answer%s reached max_tokens "
 		    "(finish_reason length)", cut, cut == 1 ? "" : "s");
 	cli_summary(&r, st.completed);
 out:
+	buf_release(&records);
 	answer_free(a);
 	answer_params_release(&o->ap);
 	llm_client_free(r.llm);
@@ -229,7 +289,8 @@ main(int argc, char *argv[])
  */
 
 enum {
-	OPT_ANNOTATE = CLI_OPT_NEXT, OPT_BENCH_CONFIG, OPT_MAX_TOKENS,
+	OPT_ANNOTATE = CLI_OPT_NEXT, OPT_BENCH_CONFIG, OPT_ESTIMATE,
+	OPT_ESTIMATE_ANSWERS, OPT_MAX_TOKENS,
 	OPT_NUM_CHOICES, OPT_PARALLEL, OPT_TEMPERATURE, OPT_TOKENIZER
 };
 
@@ -249,6 +310,10 @@ static const struct cli_option options[] = {
 	CLI_OPTION_CACHE,
 	{ "ensure-ascii", 0, NULL, BOTH, CLI_OPT_ENSURE_ASCII,
 	    "escape non-ASCII characters as \\uXXXX" },
+	{ "estimate", 0, NULL, 0, OPT_ESTIMATE,
+	    "send nothing: print what the run would cost" },
+	{ "estimate-answers", 0, "file", 0, OPT_ESTIMATE_ANSWERS,
+	    "with --estimate: stand-in answers to file" },
 	CLI_OPTION_FAILED,
 	{ "max-tokens", 0, "n", 0, OPT_MAX_TOKENS,
 	    "the longest reply in tokens (default 4096)" },
@@ -294,6 +359,12 @@ parse_args(int argc, char *argv[], struct opts *o)
 		case OPT_BENCH_CONFIG:
 			o->bench_config = c.arg;
 			break;
+		case OPT_ESTIMATE:
+			o->estimate = 1;
+			break;
+		case OPT_ESTIMATE_ANSWERS:
+			o->estimate_answers = c.arg;
+			break;
 		case OPT_MAX_TOKENS:
 			o->ap.max_tokens = cli_int(&c, 1, 1000000000);
 			o->ap.have_max_tokens = 1;
@@ -321,6 +392,8 @@ parse_args(int argc, char *argv[], struct opts *o)
 	}
 	if (!o->annotate && o->model == NULL)
 		cli_usage_error(&c, "-m ENTRY is required");
+	if (o->estimate_answers != NULL && !o->estimate)
+		cli_usage_error(&c, "--estimate-answers needs --estimate");
 	if (o->llm.offline && o->llm.no_cache)
 		cli_usage_error(&c, "--offline needs the cache, not "
 		    "--no-cache");

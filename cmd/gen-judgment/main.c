@@ -34,12 +34,13 @@ struct opts {
 	enum judgeconfig_mode mode;	/* --mode, or as the config says */
 	long pairs_per_question;	/* 0: every pair */
 	uint64_t seed;
+	int estimate;
 	char **files;
 	int n_files;
 };
 
 enum {
-	OPT_BASELINE_ANSWERS = CLI_OPT_NEXT, OPT_JUDGE, OPT_MODE,
+	OPT_BASELINE_ANSWERS = CLI_OPT_NEXT, OPT_ESTIMATE, OPT_JUDGE, OPT_MODE,
 	OPT_MODEL_LIST, OPT_PAIRS, OPT_PARALLEL, OPT_QUESTIONS,
 	OPT_REFERENCE_ANSWERS, OPT_SEED
 };
@@ -56,6 +57,8 @@ static const struct cli_option options[] = {
 	    "the baseline's answer records (repeatable)" },
 	CLI_OPTION_CACHE,
 	CLI_OPTION_ENSURE_ASCII,
+	{ "estimate", 0, NULL, 0, OPT_ESTIMATE,
+	    "send nothing: print what the run would cost" },
 	CLI_OPTION_FAILED,
 	{ "judge", 0, "entry", 0, OPT_JUDGE,
 	    "the judge's entry (default: judge_model)" },
@@ -173,6 +176,9 @@ parse_args(int argc, char *argv[], struct opts *o)
 		case OPT_BASELINE_ANSWERS:
 			add_path(&o->baselines, &o->n_baselines, c.arg);
 			break;
+		case OPT_ESTIMATE:
+			o->estimate = 1;
+			break;
 		case OPT_JUDGE:
 			o->judge = c.arg;
 			break;
@@ -211,6 +217,9 @@ parse_args(int argc, char *argv[], struct opts *o)
 	if (o->llm.offline && o->llm.no_cache)
 		cli_usage_error(&c, "--offline needs the cache: drop "
 		    "--no-cache");
+	/* An estimate reads the cache only. */
+	if (o->estimate)
+		o->llm.offline = 1;
 }
 
 /* ---- the judge's hooks ---- */
@@ -226,6 +235,15 @@ on_emit(void *arg, const json_t *rec)
 	progress_clear(r->progress);
 	diag_error(PROG, NULL, 0, "write error: %s", strerror(errno));
 	return -1;
+}
+
+/* --estimate: no record is written. */
+static int
+on_discard(void *arg, const json_t *rec)
+{
+	(void)arg;
+	(void)rec;
+	return 0;
 }
 
 /* ---- the run ---- */
@@ -297,6 +315,8 @@ run(const struct opts *o, struct judge_config *jc)
 	struct grade *gr = NULL;
 	struct qaset *qs = NULL;
 	struct judge *j = NULL;
+	struct estimate_line est;
+	struct tok_encoder *tok = NULL;
 	struct cli_run r;
 	struct diag d;
 	int rc;
@@ -346,9 +366,9 @@ run(const struct opts *o, struct judge_config *jc)
 	}
 
 	memset(&hooks, 0, sizeof(hooks));
-	hooks.emit = on_emit;
+	hooks.emit = o->estimate ? on_discard : on_emit;
 	hooks.failed = cli_failed;
-	hooks.tick = cli_tick;
+	hooks.tick = o->estimate ? NULL : cli_tick;
 	hooks.arg = &r;
 	j = judge_new(&ops, &hooks);
 	if (judge_check(j, &d) == -1) {
@@ -362,7 +382,13 @@ run(const struct opts *o, struct judge_config *jc)
 		rc = r.rc;
 		goto out;
 	}
-	if (cli_open_failed(&r) != 0) {
+	if (o->estimate) {
+		/* Prompts are counted in cl100k tokens; the cache is read. */
+		if ((tok = tok_load(NULL, &d)) == NULL) {
+			rc = diag_print(PROG, &d);
+			goto out;
+		}
+	} else if (cli_open_failed(&r) != 0) {
 		rc = EX_CANTCREAT;
 		goto out;
 	}
@@ -376,6 +402,13 @@ run(const struct opts *o, struct judge_config *jc)
 	lo.cache = cache;
 	lo.offline = o->llm.offline;
 	lo.interrupted = &g_signal;
+	if (o->estimate) {
+		estimate_init(&est, entry->name, &entry->price,
+		    ESTIMATE_JUDGMENT);
+		est.stage = "judgments";
+		lo.estimate = &est;
+		lo.estimate_tok = tok;
+	}
 	if ((r.llm = llm_client_new(entry, &lo, &d)) == NULL) {
 		rc = diag_print(PROG, &d);
 		goto out;
@@ -384,13 +417,19 @@ run(const struct opts *o, struct judge_config *jc)
 	 * closed connection (cli_flush_stdout re-raises it for stdout). */
 	cli_raise_fd_limit(PROG, llm_parallel(r.llm));
 	cli_catch_signals(on_signal, CLI_IGNORE_SIGPIPE);
-	r.progress = progress_new(PROG, judge_count(j), !o->llm.quiet);
+	r.progress = progress_new(PROG, judge_count(j), !o->llm.quiet &&
+	    !o->estimate);
 	rc = judge_run(j, r.llm, &d);
 	progress_free(r.progress);
 	if (rc == -1)
 		rc = diag_print(PROG, &d);
 	rc = diag_worse(rc, cli_flush_stdout(PROG));
 	llm_stats(r.llm, &st);
+	if (o->estimate) {
+		rc = diag_worse(rc, cli_estimate_report(PROG, &est,
+		    o->llm.quiet));
+		goto out;
+	}
 	cli_summary(&r, st.submitted);
 	rc = diag_worse(rc, r.rc);
 out:
@@ -402,6 +441,7 @@ out:
 	grade_free(gr);
 	grade_prompts_release(&gp);
 	qaset_free(qs);
+	tok_free(tok);
 	apiconfig_entry_free(entry);
 	return diag_worse(rc, r.rc);
 }
