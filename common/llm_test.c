@@ -581,7 +581,8 @@ test_llm_run_unreachable(void **state)
 	struct llm_options o = { 0 };
 	struct llm_client *c;
 	struct request_message m[] = { { "user", NULL, 0 } };
-	struct llm_call call = { m, 1, 0.0, 16, on_got, NULL };
+	struct llm_call call = { .messages = m, .n_messages = 1,
+	    .max_tokens = 16, .done = on_got };
 	struct got g[20];
 	struct llm_stats st;
 	struct diag d;
@@ -631,7 +632,8 @@ await_other(int store, struct got *g, char **log, struct llm_stats *st)
 {
 	static const struct canned ok[] = { { 200, "", OK_OPENAI } };
 	struct request_message m[] = { { "user", "shared", 6 } };
-	struct llm_call call = { m, 1, 0.0, 16, on_got, NULL };
+	struct llm_call call = { .messages = m, .n_messages = 1,
+	    .max_tokens = 16, .done = on_got };
 	unsigned char key[HASH_LEN];
 	char dir[64], hex[2 * HASH_LEN + 1], cmd[96], ch;
 	struct apiconfig_entry *e;
