@@ -16,7 +16,9 @@
  * estimate_line adds them up for one model or judge:
  *
  *	calls			calls the run makes, hits included
- *	cached			of them, answered by the cache
+ *	cached			of them, those the run will not send: the
+ *				cache answers them, or they repeat a call
+ *				the run sends anyway (it is sent once)
  *	prompt_tokens		cl100k tokens of the calls to send
  *	completion_tokens	expected tokens of their replies: the mean of
  *				the hits' replies when there are some, else

@@ -431,7 +431,8 @@ op_prompt(void *mode, size_t t, int c, const char **system,
 }
 
 static void
-op_unknown(void *mode, size_t t, int c, long long *tokens, long long *bound)
+op_unknown(void *mode, size_t t, int c, long long *tokens, long long *bound,
+    uint64_t *which)
 {
 	struct grade *g = mode;
 	const struct gtask *tk = &g->tasks[t];
@@ -439,6 +440,7 @@ op_unknown(void *mode, size_t t, int c, long long *tokens, long long *bound)
 	(void)c;
 	*tokens = tk->a->estimate_tokens;
 	*bound = tk->a->estimate_tokens_bound;
+	*which = qaset_standin_id(tk->a);
 }
 
 static enum judge_verdict

@@ -187,7 +187,8 @@ submit(struct conv *cv)
 	call.then_ask = ops->continue_msg;
 	if (ops->unknown != NULL)
 		ops->unknown(ops->mode, cv->task->t, cv->c,
-		    &call.unknown_tokens, &call.unknown_tokens_bound);
+		    &call.unknown_tokens, &call.unknown_tokens_bound,
+		    &call.unknown_which);
 	rc = llm_submit(j->llm, &call, NULL, NULL);
 	free(m);
 	if (rc == -1)

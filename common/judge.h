@@ -3,6 +3,7 @@
 #define JUDGEPIPE_JUDGE_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <jansson.h>
 
 #include "buf.h"
@@ -92,10 +93,12 @@ struct judge_ops {
 	/*
 	 * For --estimate (may be NULL): the expected and largest token
 	 * counts of the texts conversation c shows that are not known yet
-	 * (gen-answer --estimate's stand-ins for answers not given yet).
+	 * (gen-answer --estimate's stand-ins for answers not given yet), and
+	 * what tells those texts apart (stand-ins all read ""): equal for
+	 * the same stand-ins in the same places only.
 	 */
 	void (*unknown)(void *mode, size_t task, int c, long long *tokens,
-	    long long *bound);
+	    long long *bound, uint64_t *which);
 };
 
 /* What the run reports; every hook may be NULL. */

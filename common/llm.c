@@ -63,6 +63,7 @@ struct job {
 	void *user;
 	int unknown_replies;		/* --estimate: see struct llm_call */
 	long long unknown_tokens, unknown_tokens_bound;
+	uint64_t unknown_which;
 	int may_follow;
 	long long then_ask_tokens;
 	unsigned char key[HASH_LEN];
@@ -133,6 +134,7 @@ struct llm_client {
 	struct queue pending, ready, waiting, completed;
 	double next_look_ms;		/* when waiting jobs look again */
 	struct strmap claims;		/* raw key -> 1 while a job holds it */
+	struct strmap unsent;		/* --estimate: keys counted as sent */
 	struct job **heap;
 	size_t n_heap, cap_heap;
 	size_t in_flight;
@@ -1121,10 +1123,28 @@ static void
 estimate_unsent(struct llm_client *c, struct job *j)
 {
 	struct estimate_line *e = c->o.estimate;
+	unsigned char id[HASH_LEN + 8];
 	struct llm_result r;
 	long long prompt;
 	int k;
 
+	memset(&r, 0, sizeof(r));
+	r.status = LLM_OK;
+	r.text = "";
+	r.unsent = 1;
+	/*
+	 * A call the run makes twice is sent once (the second waits for the
+	 * first's reply, see claim): the repeat costs nothing.
+	 */
+	memcpy(id, j->key, HASH_LEN);
+	memcpy(id + HASH_LEN, &j->unknown_which, 8);
+	if (strmap_get(&c->unsent, (const char *)id, sizeof(id)) !=
+	    STRMAP_NONE) {
+		estimate_hit(e, -1);
+		finish(c, j, &r);
+		return;
+	}
+	strmap_put(&c->unsent, (const char *)id, sizeof(id), 1);
 	prompt = estimate_prompt_tokens(c->o.estimate_tok, j->msgs,
 	    j->n_msgs);
 	estimate_miss(e, prompt + j->unknown_tokens, j->max_tokens,
@@ -1140,10 +1160,6 @@ estimate_unsent(struct llm_client *c, struct job *j)
 		estimate_maybe(e, prompt + j->unknown_tokens_bound +
 		    (long long)k * (8 + j->then_ask_tokens) +
 		    (long long)(k - 1) * j->max_tokens, j->max_tokens);
-	memset(&r, 0, sizeof(r));
-	r.status = LLM_OK;
-	r.text = "";
-	r.unsent = 1;
 	finish(c, j, &r);
 }
 
@@ -1553,6 +1569,7 @@ llm_submit(struct llm_client *c, const struct llm_call *call,
 	j->max_tokens = call->max_tokens;
 	j->unknown_replies = call->unknown_replies;
 	j->unknown_tokens = call->unknown_tokens;
+	j->unknown_which = call->unknown_which;
 	j->unknown_tokens_bound = call->unknown_tokens_bound > call->
 	    unknown_tokens ? call->unknown_tokens_bound : call->unknown_tokens;
 	j->may_follow = call->may_follow;
@@ -1640,6 +1657,7 @@ llm_client_free(struct llm_client *c)
 	free(c->eps);
 	free(c->heap);
 	strmap_release(&c->claims);
+	strmap_release(&c->unsent);
 	free(c->noproxy);
 	free(c->default_cainfo);
 	free(c->default_capath);

@@ -5,6 +5,7 @@
 
 #include <signal.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <time.h>
 #include <jansson.h>
 
@@ -146,6 +147,7 @@ struct llm_call {
 	 */
 	int unknown_replies;
 	long long unknown_tokens, unknown_tokens_bound;
+	uint64_t unknown_which;		/* tells unknown texts apart */
 	int may_follow;
 	const char *then_ask;
 };

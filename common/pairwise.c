@@ -488,14 +488,19 @@ op_prompt(void *mode, size_t t, int c, const char **system,
 }
 
 static void
-op_unknown(void *mode, size_t t, int c, long long *tokens, long long *bound)
+op_unknown(void *mode, size_t t, int c, long long *tokens, long long *bound,
+    uint64_t *which)
 {
 	struct pairwise *p = mode;
 	const struct ptask *tk = &p->tasks[t];
+	const struct qaset_answer *A = c == 0 ? tk->a : tk->b;
+	const struct qaset_answer *B = c == 0 ? tk->b : tk->a;
 
-	(void)c;
 	*tokens = tk->a->estimate_tokens + tk->b->estimate_tokens;
 	*bound = tk->a->estimate_tokens_bound + tk->b->estimate_tokens_bound;
+	/* Stand-ins are told apart by which answers sit where. */
+	*which = qaset_standin_id(A) * 0x9E3779B97F4A7C15ULL ^
+	    qaset_standin_id(B);
 }
 
 json_t *

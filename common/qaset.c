@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "hash.h"
 #include "jsonl.h"
 #include "qaset.h"
 #include "strmap.h"
@@ -243,6 +244,17 @@ qaset_answer_parse(const json_t *rec, struct qaset_answer *a,
 bad:
 	qaset_answer_release(a);
 	return -1;
+}
+
+uint64_t
+qaset_standin_id(const struct qaset_answer *a)
+{
+	uint64_t h;
+
+	if (a->estimate_tokens <= 0)
+		return 0;
+	h = hash_fnv1a(HASH_FNV_INIT, a->model, strlen(a->model) + 1);
+	return hash_fnv1a(h, a->question_id, a->question_id_len);
 }
 
 void

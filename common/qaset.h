@@ -3,6 +3,7 @@
 #define JUDGEPIPE_QASET_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <jansson.h>
 
 #include "diag.h"
@@ -70,6 +71,12 @@ void qaset_question_release(struct qaset_question *q);
 int qaset_answer_parse(const json_t *rec, struct qaset_answer *a,
     const char *model, const char *file, long line, struct diag *d);
 void qaset_answer_release(struct qaset_answer *a);
+
+/*
+ * What tells a stand-in (estimate_tokens > 0) apart, its text being "":
+ * a hash of its model and question; 0 for an answer whose text is known.
+ */
+uint64_t qaset_standin_id(const struct qaset_answer *a);
 
 /* A question id as JSON: an integer or a string (new reference). */
 json_t *qaset_id_json(const char *id, size_t len, int id_int);
