@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "answer.h"
+#include "provenance.h"
 #include "buf.h"
 #include "config.h"
 #include "hash.h"
@@ -663,6 +664,8 @@ finish_record(struct answer *a, struct slot *s)
 	if (s->unknown > 0)
 		json_object_set_new(rec, "estimate_unknown_turns",
 		    json_integer(s->unknown));
+	json_object_set_new(rec, "provenance", provenance_answer(s->keys.p,
+	    s->keys.len));
 	buf_init(&b);
 	jsonw_dump(&b, rec, a->p->flags);
 	buf_addc(&b, '\n');

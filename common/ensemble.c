@@ -353,17 +353,20 @@ copy(const json_t *s, size_t *len)
 	return p;
 }
 
-/* v2's category and baseline, kept for the output. */
+/* v2's category and baseline, and the provenance, kept for the output. */
 static json_t *
 extras(const json_t *rec)
 {
-	static const char *const keys[] = { "category", "baseline" };
+	static const char *const keys[] = {
+		"category", "baseline", "provenance"
+	};
 	json_t *x = NULL, *v;
 	size_t i;
 
-	for (i = 0; i < 2; i++) {
+	for (i = 0; i < 3; i++) {
 		v = json_object_get(rec, keys[i]);
-		if (v == NULL || !json_is_string(v))
+		if (v == NULL || !(i < 2 ? json_is_string(v) :
+		    json_is_object(v)))
 			continue;
 		if (x == NULL)
 			x = json_object();
@@ -454,6 +457,8 @@ ensemble_add(struct ensemble *e, const json_t *rec, const char *file,
 		free(x->v);
 		x->v = v;
 		x->n_games = n_games;
+		json_decref(x->extra);
+		x->extra = extras(rec);
 		return 0;
 	}
 	if (e->n_entries == e->cap_entries) {
@@ -618,7 +623,7 @@ combine(struct ensemble *e, const struct sort_item *g, size_t n,
     size_t *n_games, size_t *n_null, int *mismatch)
 {
 	struct entry first = *g[0].x;
-	json_t *games = json_array(), *r;
+	json_t *games = json_array(), *r, *prov;
 	size_t max = 0, i, k;
 
 	/* v2's category and baseline from the first judge that has them. */
@@ -652,6 +657,20 @@ combine(struct ensemble *e, const struct sort_item *g, size_t n,
 	}
 	*n_games += max;
 	json_object_set_new(r, "games", games);
+	/* Each judge's provenance, under its name. */
+	for (i = 0; i < n; i++) {
+		const json_t *p = g[i].x->extra != NULL ?
+		    json_object_get(g[i].x->extra, "provenance") : NULL;
+
+		if (p == NULL)
+			continue;
+		if ((prov = json_object_get(r, "provenance")) == NULL) {
+			prov = json_object();
+			json_object_set_new(r, "provenance", prov);
+		}
+		json_object_set(prov, e->judges[g[i].x->judge].name,
+		    (json_t *)p);
+	}
 	return r;
 }
 
@@ -661,6 +680,7 @@ pool_record(struct ensemble *e, const struct entry *x, size_t *n_null)
 {
 	json_t *r = new_record(x, e->name, e->judges[x->judge].name);
 	json_t *games = json_array();
+	const json_t *p;
 	size_t k;
 
 	for (k = 0; k < x->n_games; k++) {
@@ -671,6 +691,9 @@ pool_record(struct ensemble *e, const struct entry *x, size_t *n_null)
 		json_array_append_new(games, new_game(label));
 	}
 	json_object_set_new(r, "games", games);
+	if (x->extra != NULL &&
+	    (p = json_object_get(x->extra, "provenance")) != NULL)
+		json_object_set(r, "provenance", (json_t *)p);
 	return r;
 }
 

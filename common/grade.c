@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "grade.h"
+#include "provenance.h"
 #include "jsonl.h"
 #include "judgerecord.h"
 #include "prompt.h"
@@ -284,6 +285,7 @@ struct grade {
 	void *arg;
 	struct gtask *tasks;
 	size_t n, cap;
+	char settings[PROVENANCE_HEX + 1];	/* the judge settings' digest */
 };
 
 #define note(g, ...)	qaset_notef((g)->note, (g)->arg, __VA_ARGS__)
@@ -295,6 +297,7 @@ grade_new(const struct judge_config *jc, const struct grade_prompts *gp,
 	struct grade *g = xcalloc(1, sizeof(*g));
 
 	g->jc = jc;
+	provenance_judge_settings(jc, NULL, g->settings);
 	g->gp = gp;
 	g->qs = qs;
 	g->note = fn;
@@ -478,6 +481,9 @@ op_record(void *mode, size_t t, const struct judge_conv *convs)
 	rec = judgerecord_single(id, tk->a->model, g->jc->judge_model,
 	    g->gp->p[kind].name, &game, tk->turn, convs[0].created);
 	json_decref(id);
+	json_object_set_new(rec, "provenance", provenance_judgment(
+	    g->settings, tk->q, tk->a, NULL, NULL, &tk->ref,
+	    tk->ref != NULL));
 	json_decref(unparsed);
 	return rec;
 }

@@ -6,6 +6,7 @@
 
 #include "judgerecord.h"
 #include "pairwise.h"
+#include "provenance.h"
 #include "prompt.h"
 #include "rng.h"
 #include "strmap.h"
@@ -28,6 +29,7 @@ struct pairwise {
 	qaset_note_fn *note;
 	void *arg;
 	int all;				/* pairwise-all */
+	char settings[PROVENANCE_HEX + 1];	/* the judge settings' digest */
 	struct ptask *tasks;
 	size_t n, cap;
 	struct buf scratch;
@@ -146,6 +148,7 @@ pairwise_new(const struct judge_config *jc, const struct qaset *qs,
 	struct pairwise *p = xcalloc(1, sizeof(*p));
 
 	p->jc = jc;
+	provenance_judge_settings(jc, NULL, p->settings);
 	p->qs = qs;
 	p->note = fn;
 	p->arg = arg;
@@ -579,6 +582,9 @@ op_record(void *mode, size_t t, const struct judge_conv *convs)
 		rec = judgerecord_pairwise(id, tk->b->model, p->all ?
 		    tk->a->model : NULL, p->jc->judge_model, games, n);
 	json_decref(id);
+	json_object_set_new(rec, "provenance", provenance_judgment(
+	    p->settings, tk->q, tk->b, p->all ? "answer_a" : "baseline_answer",
+	    tk->a, tk->refs, tk->refs != NULL ? p->jc->n_ref_model : 0));
 	return rec;
 }
 

@@ -88,10 +88,15 @@ check_eq "good records: the summary only" \
     "gen-answer: 4 requests (0 cache hits, 0 failed), prompt_tokens 319, completion_tokens 926" \
     "$(cat err)"
 check_eq "answers in input order" "q1 q2 v2id" "$(ids out | tr '\n' ' ' | sed 's/ $//')"
-check "record shape" grep -q '^{"question_id": "q1", "answer_id": "[2-9A-HJ-NP-Za-km-z]\{22\}", "model_id": "mock", "choices": \[{"index": 0, "turns": \[{"content": "Mock answer from mock-model ([0-9a-f]\{8\})\.[^"]*"}\]}\], "tstamp": [0-9]*\.[0-9]*, "conv_metadata": {"token_len": [0-9]*, "header_count": {"h1": 0, "h2": [01], "h3": 0, "h4": 0, "h5": 0, "h6": 0}, "list_count": {"ordered": 0, "unordered": [03]}, "bold_count": {"\*\*": [01], "__": 0}}}$' out
+check "record shape" grep -q '^{"question_id": "q1", "answer_id": "[2-9A-HJ-NP-Za-km-z]\{22\}", "model_id": "mock", "choices": \[{"index": 0, "turns": \[{"content": "Mock answer from mock-model ([0-9a-f]\{8\})\.[^"]*"}\]}\], "tstamp": [0-9]*\.[0-9]*, "conv_metadata": {"token_len": [0-9]*, "header_count": {"h1": 0, "h2": [01], "h3": 0, "h4": 0, "h5": 0, "h6": 0}, "list_count": {"ordered": 0, "unordered": [03]}, "bold_count": {"\*\*": [01], "__": 0}}, "provenance": {"request": "[0-9a-f]\{16\}", "version": "[0-9.]*"}}$' out
 check "multi-turn: two turns, no conv_metadata" \
-    grep -q '^{"question_id": "q2", .*"turns": \[{"content": "Mock[^"]*"}, {"content": "Mock[^"]*"}\]}\], "tstamp": [0-9.]*}$' out
+    grep -q '^{"question_id": "q2", .*"turns": \[{"content": "Mock[^"]*"}, {"content": "Mock[^"]*"}\]}\], "tstamp": [0-9.]*, "provenance": {"request": "[0-9a-f]\{16\}", "version": "[0-9.]*"}}$' out
 check_eq "multi-turn: one request per turn" 4 "$(wc -l <"$MOCK_LOG")"
+# The request digest is the start of the request's cache key (its SHA-256).
+check_eq "provenance: the request's cache key" \
+    "$(zstd -dc c/v1/cache.zst | jq -r --arg t "$(head -n 1 out |
+    jq -r '.choices[0].turns[0].content')" 'select(.text == $t) | .key' |
+    cut -c1-16)" "$(head -n 1 out | jq -r .provenance.request)"
 
 # A re-run is answered from the cache, byte for byte, with no request.
 "$GA" -m mock --api-config api.yaml --cache c good.jsonl >out2 2>/dev/null

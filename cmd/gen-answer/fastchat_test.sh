@@ -14,7 +14,7 @@ check_eq "one request per turn" 6 "$(wc -l <"$MOCK_LOG")"
 check_eq "integer ids, in order" "81 82 83" \
     "$(jq -r .question_id out | tr '\n' ' ' | sed 's/ $//')"
 check "FastChat's shape: turns are strings, no conv_metadata" \
-    grep -q '^{"question_id": 81, "answer_id": "[2-9A-HJ-NP-Za-km-z]\{22\}", "model_id": "mock", "choices": \[{"index": 0, "turns": \["Mock answer from mock-model ([0-9a-f]\{8\})\.[^"]*", "Mock[^"]*"\]}\], "tstamp": [0-9]*\.[0-9]*}$' out
+    grep -q '^{"question_id": 81, "answer_id": "[2-9A-HJ-NP-Za-km-z]\{22\}", "model_id": "mock", "choices": \[{"index": 0, "turns": \["Mock answer from mock-model ([0-9a-f]\{8\})\.[^"]*", "Mock[^"]*"\]}\], "tstamp": [0-9]*\.[0-9]*, "provenance": {"request": "[0-9a-f]\{16\}", "version": "[0-9.]*"}}$' out
 # The mock counts ceil(bytes / 4) tokens per message: turn 2's prompt is
 # turn 1, the model's answer to it, and turn 2.
 want=$(jq -rs '[.[] | [(.turns[0] | utf8bytelength), (.turns[1] |

@@ -29,7 +29,7 @@ all answers.jsonl >out 2>err
 check_eq "exit 0" 0 $?
 check_eq "6 pairs x 5 questions" 30 "$(wc -l <out | tr -d ' ')"
 check_eq "two games each" 60 $(( $(log_lines "$MOCK_LOG") - n0 ))
-check_eq "keys" "question_id model model_a model_b judge games" \
+check_eq "keys" "question_id model model_a model_b judge games provenance" \
     "$(head -1 out | jq -r 'keys_unsorted | join(" ")')"
 check_eq "pairs in bytewise order, per question in input order" \
     "m1 m2|m1 m3|m1 m4|m2 m3|m2 m4|m3 m4" \

@@ -21,4 +21,7 @@ check_eq "every answer judged" 8 "$(wc -l <"$T/out" | tr -d ' ')"
 # q1 is judged for m1 and m2, two games each: four prompts.
 check_eq "every game of q1 carries m1's answer as the reference" 4 \
     "$(grep -o 'Write a haiku about autumn.\\n<|Reference|>\\nCrisp air, falling leaves.\\n\\n' "$T/out" | wc -l | tr -d ' ')"
+check_eq "provenance: the reference answer's digest (m1's to q1)" \
+    "$(printf 'Crisp air, falling leaves.' | sha256sum | cut -c1-16)" \
+    "$(head -n 1 "$T/out" | jq -r .provenance.reference_answer)"
 done_testing

@@ -30,7 +30,7 @@ check_eq "exit 0" 0 $?
 check_eq "a record per answer and turn" 20 "$(wc -l <out | tr -d ' ')"
 check_eq "one request per record" 20 $(( $(log_lines "$MOCK_LOG") - n0 ))
 check_eq "key order" \
-    "question_id model judge user_prompt judgment score turn tstamp" \
+    "question_id model judge user_prompt judgment score turn tstamp provenance" \
     "$(head -1 out | jq -r 'keys_unsorted | join(" ")')"
 check_eq "input order, turn 1 then 2" "81 1|81 2|82 1|82 2|101 1" \
     "$(jq -r '"\(.question_id) \(.turn)"' out | head -5 | tr '\n' '|' |

@@ -37,7 +37,7 @@ check_eq "exit 0" 0 $?
 check_eq "one record per answer" 4 "$(wc -l <out | tr -d ' ')"
 check_eq "one request per game (one attempt)" 8 \
     $(( $(log_lines "$MOCK_LOG") - n0 ))
-check_eq "v2 keys" "uid category judge model baseline games" \
+check_eq "v2 keys" "uid category judge model baseline games provenance" \
     "$(head -1 out | jq -r 'keys_unsorted | join(" ")')"
 check_eq "game keys" "score judgment prompt" \
     "$(head -1 out | jq -r '.games[0] | keys_unsorted | join(" ")')"
