@@ -5,6 +5,7 @@
 #include "boardsrc.h"
 #include "buf.h"
 #include "jsonl.h"
+#include "qaset.h"
 
 static const char *const label_names[] = {
 	"A>>B", "A>B", "A=B", "B>A", "B>>A"
@@ -33,6 +34,8 @@ boardsrc_release(struct boardsrc *src)
 	free(src->answers);
 	free(src->qset);
 	free(src->errs);
+	free(src->adigests);
+	strmap_release(&src->answer_digests);
 	answerscan_set_free(src->answer_set);
 	names_release(&src->files);
 	names_release(&src->judges);
@@ -163,6 +166,8 @@ add_judgment(struct boardsrc *src, const json_t *rec, uint32_t file,
 	j->question = boardsrc_intern(&src->questions, qid);
 	j->baseline = base != NULL ? boardsrc_intern(&src->models, base) :
 	    BOARDSRC_NONE;
+	j->model_a = string_of(rec, "model_a", &base) == 1 ?
+	    boardsrc_intern(&src->models, base) : BOARDSRC_NONE;
 	j->ngames = (uint32_t)json_array_size(games);
 	for (g = 0; g < 2; g++) {
 		const json_t *game = json_array_get(games, g), *score;
@@ -297,47 +302,25 @@ boardsrc_read_answers(struct boardsrc *src, char *const *args, size_t nargs,
 		src->answer_err.code = EX_DATAERR;
 }
 
-/* The text of a question record (v0.1 turns, or v2 prompt), or NULL. */
-static const char *
-question_text(const json_t *rec, size_t *len)
-{
-	const json_t *t = json_object_get(rec, "turns"), *p;
-
-	if (json_is_array(t) && json_array_size(t) > 0) {
-		p = json_array_get(t, 0);
-		if (json_is_object(p))
-			p = json_object_get(p, "content");
-	} else
-		p = json_object_get(rec, "prompt");
-	if (!json_is_string(p))
-		return NULL;
-	*len = json_string_length(p);
-	return json_string_value(p);
-}
-
 /* One question record into the question set. */
 static int
 add_question(struct boardsrc *src, const json_t *rec, uint32_t file,
     long line, struct diag *d)
 {
 	struct boardsrc_question *q;
-	const char *qid, *text;
-	size_t len = 0;
+	struct qaset_question qq;
 
-	if (string_of(rec, "question_id", &qid) != 1 &&
-	    string_of(rec, "uid", &qid) != 1)
-		return diag_set(d, EX_DATAERR, src->files.v[file], line,
-		    "missing field 'question_id'");
-	if ((text = question_text(rec, &len)) == NULL)
-		return diag_set(d, EX_DATAERR, src->files.v[file], line,
-		    "question without a text ('turns' or 'prompt')");
+	/* Read as gen-judgment reads it, so the digests agree. */
+	if (qaset_question_parse(rec, &qq, src->files.v[file], line, d) == -1)
+		return -1;
 	src->qset = xrealloc(src->qset, (src->nqset + 1) *
 	    sizeof(*src->qset));
 	q = &src->qset[src->nqset++];
 	q->file = file;
 	q->line = line;
-	q->question = boardsrc_intern(&src->questions, qid);
-	provenance_digest(text, len, q->digest);
+	q->question = boardsrc_intern(&src->questions, qq.id);
+	provenance_texts(qq.turns, qq.n_turns, q->digest);
+	qaset_question_release(&qq);
 	return 0;
 }
 
@@ -345,4 +328,82 @@ void
 boardsrc_read_questions(struct boardsrc *src, const char *path)
 {
 	read_records(src, path, add_question);
+}
+
+/* One answer's digest, the last record of a (model, question) winning. */
+static int
+add_digest(struct boardsrc *src, const json_t *rec, uint32_t file,
+    long line, struct diag *d)
+{
+	char *fmodel = qaset_file_model(src->files.v[file]);
+	struct qaset_answer a;
+	struct buf key;
+	size_t k;
+	int rc;
+
+	rc = qaset_answer_parse(rec, &a, fmodel, src->files.v[file], line, d);
+	free(fmodel);
+	if (rc == -1)
+		return 0;	/* reported by boardsrc_read_answers */
+	buf_init(&key);
+	buf_printf(&key, "%s\n", a.model);
+	buf_add(&key, a.question_id, a.question_id_len);
+	k = strmap_get(&src->answer_digests, key.p, key.len);
+	if (k == STRMAP_NONE) {
+		k = src->nadigests++;
+		src->adigests = xrealloc(src->adigests, src->nadigests *
+		    sizeof(*src->adigests));
+		strmap_put(&src->answer_digests, key.p, key.len, k);
+	}
+	provenance_texts(a.turns, a.n_turns, src->adigests[k]);
+	buf_release(&key);
+	qaset_answer_release(&a);
+	return 0;
+}
+
+void
+boardsrc_digest_answers(struct boardsrc *src, char *const *args, size_t n)
+{
+	char **paths = NULL;
+	size_t np = 0, i;
+	struct diag d;
+
+	diag_clear(&d);
+	for (i = 0; i < n; i++)
+		if (answerscan_expand(args[i], &paths, &np, &d) == -1)
+			diag_clear(&d);	/* reported by boardsrc_read_answers */
+	for (i = 0; i < np; i++) {
+		size_t nerrs = src->nerrs;
+
+		read_records(src, paths[i], add_digest);
+		/* Errors of these files were reported on the first read. */
+		src->nerrs = nerrs;
+		free(paths[i]);
+	}
+	free(paths);
+}
+
+const char *
+boardsrc_answer_digest(const struct boardsrc *src, const char *model,
+    const char *qid)
+{
+	struct buf key;
+	size_t k;
+
+	buf_init(&key);
+	buf_printf(&key, "%s\n%s", model, qid);
+	k = strmap_get(&src->answer_digests, key.p, key.len);
+	buf_release(&key);
+	return k == STRMAP_NONE ? NULL : src->adigests[k];
+}
+
+int
+boardsrc_has_provenance(const struct boardsrc *src)
+{
+	size_t i;
+
+	for (i = 0; i < src->njudgments; i++)
+		if (src->judgments[i].provenance != NULL)
+			return 1;
+	return 0;
 }

@@ -48,6 +48,7 @@ struct boardsrc_judgment {
 	uint32_t model;
 	uint32_t question;
 	uint32_t baseline;	/* a "baseline" field (v2), or NONE */
+	uint32_t model_a;	/* pairwise-all: "model_a", or NONE */
 	uint32_t ngames;
 	uint8_t label[2];	/* games 1 and 2 (enum boardsrc_label) */
 	json_t *provenance;	/* the record's "provenance", or NULL */
@@ -82,6 +83,11 @@ struct boardsrc {
 	struct diag answer_err;	/* code != 0: answer_set is unusable */
 	struct boardsrc_question *qset;	/* the question set, input order */
 	size_t nqset;
+	/* Digests of the answers' texts as gen-judgment takes them, by
+	 * "model\nquestion" (boardsrc_digest_answers). */
+	struct strmap answer_digests;
+	char (*adigests)[PROVENANCE_HEX + 1];
+	size_t nadigests;
 	/* Bad records and unreadable files, for the caller to print. */
 	struct diag *errs;
 	size_t nerrs;
@@ -111,8 +117,27 @@ void boardsrc_read_judgments(struct boardsrc *src, const char *path);
 void boardsrc_read_answers(struct boardsrc *src, char *const *paths,
     size_t n, int threads);
 
-/* Read a question set (v0.1 or v2 question records). */
+/*
+ * Read a question set (v0.1, v2 or FastChat question records); each
+ * question's digest is that of its turns (provenance.h).
+ */
 void boardsrc_read_questions(struct boardsrc *src, const char *path);
+
+/*
+ * Digest the answers of paths as gen-judgment reads them (every turn, any
+ * shape, the model from a FastChat file name when the record has none):
+ * a second, full parse of the files, for the provenance checks.  Bad
+ * records were reported by boardsrc_read_answers and are skipped.
+ */
+void boardsrc_digest_answers(struct boardsrc *src, char *const *paths,
+    size_t n);
+
+/* The digest of model's answer to question qid, or NULL. */
+const char *boardsrc_answer_digest(const struct boardsrc *src,
+    const char *model, const char *qid);
+
+/* Whether any judgment record carries a "provenance" object. */
+int boardsrc_has_provenance(const struct boardsrc *src);
 
 /*
  * Label code of a verdict string (NULL: BOARDSRC_NULL), and the label

@@ -5,6 +5,7 @@
 
 #include "buf.h"
 #include "lintsrc.h"
+#include "provenance.h"
 
 /* Findings of one kind shown per model before they are only counted. */
 #define SHOWN 3
@@ -757,4 +758,162 @@ lintsrc_check_twins(const struct boardsrc *src, struct lint_report *r)
 			    sim);
 		}
 	free(t);
+}
+
+/* ---- provenance ---- */
+
+/* What one judge's provenance of a record says against the files now. */
+static void
+check_digests(const struct boardsrc *src, const struct lintsrc_opts *o,
+    const struct boardsrc_judgment *j, const json_t *prov,
+    const char *const *qdigest, struct buf *changed)
+{
+	static const char *const what[] = {
+		"the question", "the judged answer", "the baseline answer",
+		"model_a's answer"
+	};
+	const char *qid = src->questions.v[j->question], *now[4], *was;
+	const char *keys[4] = {
+		"question", "answer", "baseline_answer", "answer_a"
+	};
+	const char *base = j->baseline != BOARDSRC_NONE ?
+	    src->models.v[j->baseline] : o->baseline;
+	int k;
+
+	now[0] = qdigest[j->question];
+	now[1] = boardsrc_answer_digest(src, src->models.v[j->model], qid);
+	now[2] = base != NULL ? boardsrc_answer_digest(src, base, qid) : NULL;
+	now[3] = j->model_a != BOARDSRC_NONE ? boardsrc_answer_digest(src,
+	    src->models.v[j->model_a], qid) : NULL;
+	for (k = 0; k < 4; k++) {
+		was = json_string_value(json_object_get(prov, keys[k]));
+		if (was == NULL || now[k] == NULL || strcmp(was, now[k]) == 0 ||
+		    strstr(changed->p, what[k]) != NULL)
+			continue;
+		buf_printf(changed, "%s%s (%s in the record, %s now)",
+		    changed->len ? ", " : "", what[k], was, now[k]);
+	}
+}
+
+/* Judge settings: per judge, the records made with others than jc's. */
+struct settings_tally {
+	char *judge;
+	char now[PROVENANCE_HEX + 1];
+	size_t records, other;
+	const struct boardsrc_judgment *first;
+	const char *was;
+};
+
+static void
+tally_settings(const struct boardsrc *src, const struct judge_config *jc,
+    const char *judge, const json_t *prov, const struct boardsrc_judgment *j,
+    struct strmap *idx, struct strmap *seen, struct settings_tally **t,
+    size_t *nt)
+{
+	const char *was = json_string_value(json_object_get(prov,
+	    "judge_settings"));
+	struct buf key;
+	size_t k;
+
+	if (was == NULL || judge == NULL)
+		return;
+	/* A judge's judgment counts once, in its file or in an ensemble. */
+	buf_init(&key);
+	buf_printf(&key, "%s\n%s\n%s", judge, src->models.v[j->model],
+	    src->questions.v[j->question]);
+	k = strmap_get(seen, key.p, key.len);
+	strmap_put(seen, key.p, key.len, 1);
+	buf_release(&key);
+	if (k != STRMAP_NONE)
+		return;
+	if ((k = strmap_get(idx, judge, strlen(judge))) == STRMAP_NONE) {
+		k = (*nt)++;
+		*t = xrealloc(*t, *nt * sizeof(**t));
+		memset(&(*t)[k], 0, sizeof(**t));
+		(*t)[k].judge = xstrdup(judge);
+		provenance_judge_settings(jc, judge, (*t)[k].now);
+		strmap_put(idx, judge, strlen(judge), k);
+	}
+	(*t)[k].records++;
+	if (strcmp(was, (*t)[k].now) != 0 && (*t)[k].other++ == 0) {
+		(*t)[k].first = j;
+		(*t)[k].was = was;
+	}
+}
+
+void
+lintsrc_check_provenance(const struct boardsrc *src,
+    const struct lintsrc_opts *o, const struct judge_config *jc,
+    struct lint_report *r)
+{
+	const char **qdigest = xcalloc(src->questions.n + 1,
+	    sizeof(*qdigest));
+	struct settings_tally *t = NULL;
+	struct strmap idx = { 0 }, seen = { 0 };
+	struct buf changed, name;
+	struct cap cap;
+	size_t i, nt = 0, k;
+
+	for (i = 0; i < src->nqset; i++)
+		if (qdigest[src->qset[i].question] == NULL)
+			qdigest[src->qset[i].question] = src->qset[i].digest;
+	cap_init(&cap, src);
+	buf_init(&changed);
+	buf_init(&name);
+	for (i = 0; i < src->njudgments; i++) {
+		const struct boardsrc_judgment *j = &src->judgments[i];
+		const json_t *p = j->provenance, *v;
+		const char *member;
+
+		if (p == NULL)
+			continue;
+		buf_reset(&changed);
+		if (json_object_get(p, "judge_settings") != NULL) {
+			check_digests(src, o, j, p, qdigest, &changed);
+			if (jc != NULL)
+				tally_settings(src, jc, j->judge !=
+				    BOARDSRC_NONE ? src->judges.v[j->judge] :
+				    NULL, p, j, &idx, &seen, &t, &nt);
+		} else {
+			/* An ensemble: the provenance of each judge. */
+			json_object_foreach((json_t *)p, member, v) {
+				if (!json_is_object(v))
+					continue;
+				check_digests(src, o, j, v, qdigest, &changed);
+				if (jc != NULL)
+					tally_settings(src, jc, member, v, j,
+					    &idx, &seen, &t, &nt);
+			}
+		}
+		if (changed.len == 0 || !cap_take(&cap, j->judge, j->model))
+			continue;
+		judgment_name(&name, src, j);
+		lint_add(r, LINT_MISMATCHED, LINT_ERROR, "judgment", name.p,
+		    file_of(src, j->file), j->line, "model '%s' on question "
+		    "'%s' was judged on other texts than the current files: "
+		    "%s", src->models.v[j->model],
+		    src->questions.v[j->question], changed.p);
+	}
+	cap_finish(&cap, src, r, LINT_MISMATCHED, LINT_ERROR,
+	    "judgments of changed texts");
+	for (k = 0; k < nt; k++) {
+		const struct boardsrc_judgment *f = t[k].first;
+		const char *judge = t[k].judge;
+
+		if (t[k].other == 0)
+			continue;
+		lint_add(r, LINT_DEPRECATED, LINT_ERROR, "judge", judge,
+		    file_of(src, f->file), f->line, "%zu of the %zu judgments "
+		    "by '%s' were made with other judge settings (digest %s) "
+		    "than the current config gives (%s)", t[k].other,
+		    t[k].records, judge, t[k].was, t[k].now);
+	}
+	for (k = 0; k < nt; k++)
+		free(t[k].judge);
+	strmap_release(&idx);
+	strmap_release(&seen);
+	buf_release(&changed);
+	buf_release(&name);
+	free(t);
+	free(qdigest);
 }

@@ -5,6 +5,7 @@
 #include <stddef.h>
 
 #include "boardsrc.h"
+#include "judgeconfig.h"
 #include "lint.h"
 
 struct lintsrc_opts {
@@ -24,6 +25,21 @@ struct lintsrc_opts {
  * model are shown a few times, then counted in one more finding.
  */
 void lintsrc_check(const struct boardsrc *src, const struct lintsrc_opts *o,
+    struct lint_report *r);
+
+/*
+ * Provenance (the digests gen-judgment writes, provenance.h): a judgment
+ * whose question, judged answer or baseline answer (pairwise-all: model_a's
+ * answer) has another digest than the current files is mismatched (one
+ * error per record, naming what changed; an ensemble record is checked
+ * through the provenance of each judge it combines); judgments made with
+ * other judge settings than jc's for their judge are deprecated (one
+ * error per judge, with the count).  Records without provenance, and
+ * digests of texts not given (no question set, no answer), are not
+ * checked.  jc may be NULL.
+ */
+void lintsrc_check_provenance(const struct boardsrc *src,
+    const struct lintsrc_opts *o, const struct judge_config *jc,
     struct lint_report *r);
 
 /*

@@ -335,8 +335,8 @@ not_recomputed(struct lint_report *r, const struct boardcsv *b,
 /*
  * Compute board b.  When answers lack the metadata a control board needs,
  * the publisher either kept those models (then the board cannot be
- * recomputed) or left them out, as show-result --allow-missing-metadata
- * does: when no model of the published board lacks answers, so do we.
+ * recomputed: said at once, before any work) or left them out, as
+ * show-result --allow-missing-metadata does: then so do we.
  */
 static int
 compute(const struct battle_set *bs, const struct answer_set *ans, int b,
@@ -344,19 +344,37 @@ compute(const struct battle_set *bs, const struct answer_set *ans, int b,
     struct lb_result *res, struct diag *d)
 {
 	struct lb_opts lenient = *o;
-	int mc, i;
+	struct buf list;
+	size_t i, n = 0;
+	int mc;
 
+	/* A control board that shows models without answers: no way. */
+	if (b != LB_NO_CONTROL && pub != NULL && ans != NULL) {
+		mc = boardcsv_col(pub, "model");
+		buf_init(&list);
+		for (i = 0; i < pub->nrows; i++) {
+			const char *m = boardcsv_cell(pub, i, mc);
+
+			if (m == NULL || answerscan_has_model(ans, m))
+				continue;
+			if (n++ < 3)
+				buf_printf(&list, "%s'%s'", n > 1 ? ", " : "",
+				    m);
+		}
+		if (n > 0) {
+			diag_set(d, EX_DATAERR, pub->path, 0, "%zu of its "
+			    "models %s no answers to take the style metadata "
+			    "from (%s%s)", n, n == 1 ? "has" : "have", list.p,
+			    n > 3 ? ", ..." : "");
+			buf_release(&list);
+			return -1;
+		}
+		buf_release(&list);
+	}
 	if (lb_compute(bs, ans, b, o, res, d) == 0)
 		return 0;
 	if (res->nerrs == 0 || pub == NULL || ans == NULL)
 		return -1;
-	mc = boardcsv_col(pub, "model");
-	for (i = 0; (size_t)i < pub->nrows; i++) {
-		const char *m = boardcsv_cell(pub, i, mc);
-
-		if (m != NULL && !answerscan_has_model(ans, m))
-			return -1;
-	}
 	lb_result_release(res);
 	memset(res, 0, sizeof(*res));
 	diag_clear(d);

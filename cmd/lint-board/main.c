@@ -92,7 +92,8 @@ static const struct cli_spec spec = {
 
 static void parse_args(int, char **, struct opts *);
 static int read_inputs(const struct opts *, struct boardsrc *);
-static int lint_configs(struct opts *, struct lint_report *, int *);
+static int lint_configs(struct opts *, struct lint_report *,
+    struct judge_config *, int *);
 static int lint_published(const struct opts *, const struct boardsrc *,
     struct lint_report *);
 static int probe_all(const struct opts *, struct lint_report *);
@@ -119,6 +120,7 @@ int
 main(int argc, char *argv[])
 {
 	struct lintsrc_opts lo;
+	struct judge_config jc;
 	struct lint_report r;
 	struct boardsrc src;
 	struct opts o;
@@ -135,7 +137,7 @@ main(int argc, char *argv[])
 	if ((rc = cli_stdout_closed(PROG, closed)) != 0)
 		return rc;
 	rc = read_inputs(&o, &src);
-	rc = diag_worse(rc, lint_configs(&o, &r, &games));
+	rc = diag_worse(rc, lint_configs(&o, &r, &jc, &games));
 	memset(&lo, 0, sizeof(lo));
 	lo.baseline = o.baseline;
 	lo.judges = o.judges;
@@ -145,6 +147,12 @@ main(int argc, char *argv[])
 	lo.have_questions = o.nquestions > 0;
 	lo.have_answers = o.nanswers > 0;
 	lintsrc_check(&src, &lo, &r);
+	if (boardsrc_has_provenance(&src)) {
+		if (o.nanswers > 0)
+			boardsrc_digest_answers(&src, o.answers, o.nanswers);
+		lintsrc_check_provenance(&src, &lo, jc.judge_model != NULL ?
+		    &jc : NULL, &r);
+	}
 	if (o.nanswers > 0)
 		lintsrc_check_twins(&src, &r);
 	rc = diag_worse(rc, lint_published(&o, &src, &r));
@@ -164,6 +172,7 @@ main(int argc, char *argv[])
 		rc = 1;
 	lint_report_release(&r);
 	boardsrc_release(&src);
+	judgeconfig_release(&jc);
 	free(o.baseline);
 	free_list(o.judges, o.njudges);
 	free_list(o.answers, o.nanswers);
@@ -207,33 +216,33 @@ read_inputs(const struct opts *o, struct boardsrc *src)
  * keys.  *games becomes 1 for a config that is not pairwise.
  */
 static int
-lint_configs(struct opts *o, struct lint_report *r, int *games)
+lint_configs(struct opts *o, struct lint_report *r, struct judge_config *jc,
+    int *games)
 {
-	struct judge_config jc;
 	struct diag d;
 	int rc = 0;
 
 	diag_clear(&d);
+	memset(jc, 0, sizeof(*jc));
 	if (o->judge_config != NULL) {
 		if (lintconf_check_judge(o->judge_config, r, &d) == -1)
 			return diag_print(PROG, &d);
-		if (judgeconfig_load(o->judge_config, &jc, &d) == -1) {
+		if (judgeconfig_load(o->judge_config, jc, &d) == -1) {
 			rc = diag_print(PROG, &d);
 			diag_clear(&d);
 		} else {
-			*games = jc.pairwise ? 2 : 1;
+			*games = jc->pairwise ? 2 : 1;
 			/* Single, all-pairs and v2 configs name no one. */
-			if (o->baseline == NULL && jc.baseline_model != NULL)
-				o->baseline = xstrdup(jc.baseline_model);
-			else if (jc.baseline_model != NULL &&
-			    strcmp(o->baseline, jc.baseline_model) != 0)
+			if (o->baseline == NULL && jc->baseline_model != NULL)
+				o->baseline = xstrdup(jc->baseline_model);
+			else if (jc->baseline_model != NULL &&
+			    strcmp(o->baseline, jc->baseline_model) != 0)
 				lint_add(r, LINT_MISMATCHED, LINT_ERROR,
 				    "config", o->judge_config,
 				    o->judge_config, 0, "the judge config's "
 				    "baseline_model is '%s', the board's "
-				    "baseline '%s'", jc.baseline_model,
+				    "baseline '%s'", jc->baseline_model,
 				    o->baseline);
-			judgeconfig_release(&jc);
 		}
 	}
 	if (o->api_config != NULL &&

@@ -61,5 +61,7 @@ found "a judged model missing from a board" missing error '^model:m-weak$' \
     "has judgments by 'ensemble' but is not on board 'no_control'"
 found "a model on a board without judgments" missing error \
     '^model:m-ghost$' "on board 'style_control' but has no judgments"
-check_eq "  nothing else" 2 "$(jq -s length "$T/out")"
+found "  which leaves style_control not recomputed" missing warning \
+    '^board:style_control$' "1 of its models has no answers"
+check_eq "  nothing else" 3 "$(jq -s length "$T/out")"
 done_testing
