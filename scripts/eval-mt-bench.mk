@@ -25,6 +25,11 @@ SHOW_FLAGS   ?=
 CACHE_FLAG    = $(if $(CACHE),--cache $(CACHE))
 STEP          = scripts/step
 
+# ESTIMATE=1 is the Arena-Hard v0.1 pipelines' (scripts/eval.mk): refuse it
+# here rather than run, and pay for, the real thing.
+ifeq ($(ESTIMATE),1)
+$(error ESTIMATE=1 is not supported for BENCH=mt-bench yet: use gen-answer --estimate and gen-judgment --estimate)
+endif
 ifeq ($(strip $(MODELS)),)
 $(error MODELS is empty: name the models to grade, e.g. MODELS="gpt-4o-mini")
 endif
