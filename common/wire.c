@@ -200,6 +200,7 @@ wire_usage_parse(enum apiconfig_type t, const json_t *u,
 
 	memset(out, 0, sizeof(*out));
 	out->reasoning_tokens = -1;
+	out->cached_tokens = -1;
 	if (!json_is_object(u))
 		return;
 	out->present = 1;
@@ -208,12 +209,21 @@ wire_usage_parse(enum apiconfig_type t, const json_t *u,
 		out->completion_tokens = int_member(u, "completion_tokens", 0);
 		out->total_tokens = int_member(u, "total_tokens",
 		    out->prompt_tokens + out->completion_tokens);
+		det = json_object_get(u, "prompt_tokens_details");
+		if (json_is_object(det))
+			out->cached_tokens = int_member(det, "cached_tokens",
+			    -1);
 		det = json_object_get(u, "completion_tokens_details");
 		if (json_is_object(det))
 			out->reasoning_tokens = int_member(det,
 			    "reasoning_tokens", -1);
 	} else {
-		out->prompt_tokens = int_member(u, "input_tokens", 0);
+		/* Anthropic's input_tokens leaves out the cached ones. */
+		out->cached_tokens = int_member(u, "cache_read_input_tokens",
+		    -1);
+		out->prompt_tokens = int_member(u, "input_tokens", 0) +
+		    int_member(u, "cache_creation_input_tokens", 0) +
+		    (out->cached_tokens > 0 ? out->cached_tokens : 0);
 		out->completion_tokens = int_member(u, "output_tokens", 0);
 		out->total_tokens = out->prompt_tokens +
 		    out->completion_tokens;
@@ -298,6 +308,7 @@ wire_response_parse(enum apiconfig_type t, long status, const char *body,
 
 	memset(out, 0, sizeof(*out));
 	out->usage.reasoning_tokens = -1;
+	out->usage.cached_tokens = -1;
 	if (status < 200 || status > 299) {
 		error_text(out->error, sizeof(out->error), status, body, len);
 		out->retryable = status == 408 || status == 409 ||

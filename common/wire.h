@@ -17,10 +17,16 @@
  * comes back.
  */
 
-/* Token counts of one call, as the API reported them. */
+/*
+ * Token counts of one call, as the API reported them.  prompt_tokens
+ * counts every prompt token, those read from the provider's prompt cache
+ * (cached_tokens) included: OpenAI's prompt_tokens, Anthropic's
+ * input_tokens + cache_read_input_tokens + cache_creation_input_tokens.
+ */
 struct wire_usage {
 	int present;			/* 0: the response had no usage */
 	long long prompt_tokens;
+	long long cached_tokens;	/* -1 when not reported */
 	long long completion_tokens;
 	long long total_tokens;
 	long long reasoning_tokens;	/* -1 when not reported */
@@ -79,9 +85,10 @@ void wire_response_release(struct wire_response *r);
 
 /*
  * Read a usage object of API type t into out: openai {prompt_tokens,
- * completion_tokens, total_tokens, completion_tokens_details.
- * reasoning_tokens}, anthropic {input_tokens, output_tokens}.  A cache
- * value's usage has the openai names.  out->present is 0 when u
+ * completion_tokens, total_tokens, prompt_tokens_details.cached_tokens,
+ * completion_tokens_details.reasoning_tokens}, anthropic {input_tokens,
+ * output_tokens, cache_read_input_tokens, cache_creation_input_tokens}.
+ * A cache value's usage has the openai names.  out->present is 0 when u
  * is not an object.
  */
 void wire_usage_parse(enum apiconfig_type t, const json_t *u,

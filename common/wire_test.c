@@ -148,6 +148,7 @@ test_wire_response_parse_openai_ok(void **state)
 	assert_int_equal(r.usage.prompt_tokens, 19);
 	assert_int_equal(r.usage.completion_tokens, 10);
 	assert_int_equal(r.usage.total_tokens, 29);
+	assert_int_equal(r.usage.cached_tokens, 0);
 	assert_int_equal(r.usage.reasoning_tokens, 4);
 	wire_response_release(&r);
 	free(body);
@@ -168,6 +169,7 @@ test_wire_response_parse_anthropic_ok(void **state)
 	assert_int_equal(r.usage.prompt_tokens, 2095);
 	assert_int_equal(r.usage.completion_tokens, 503);
 	assert_int_equal(r.usage.total_tokens, 2598);
+	assert_int_equal(r.usage.cached_tokens, -1);
 	assert_int_equal(r.usage.reasoning_tokens, -1);
 	wire_response_release(&r);
 	free(body);
@@ -295,6 +297,42 @@ test_wire_header(void **state)
 	assert_int_equal(n, 0);
 }
 
+/* Prompt tokens served from the provider's prompt cache. */
+static void
+test_wire_usage_cached(void **state)
+{
+	json_t *u;
+	struct wire_usage w;
+
+	u = json_pack("{s:i,s:i,s:i,s:{s:i}}", "prompt_tokens", 2006,
+	    "completion_tokens", 300, "total_tokens", 2306,
+	    "prompt_tokens_details", "cached_tokens", 1920);
+	wire_usage_parse(APICONFIG_OPENAI, u, &w);
+	assert_int_equal(w.prompt_tokens, 2006);
+	assert_int_equal(w.cached_tokens, 1920);
+	assert_int_equal(w.completion_tokens, 300);
+	json_decref(u);
+	/* Anthropic counts cache reads and writes apart from input_tokens. */
+	u = json_pack("{s:i,s:i,s:i,s:i}", "input_tokens", 21,
+	    "cache_creation_input_tokens", 188, "cache_read_input_tokens",
+	    1800, "output_tokens", 393);
+	wire_usage_parse(APICONFIG_ANTHROPIC, u, &w);
+	assert_int_equal(w.prompt_tokens, 21 + 188 + 1800);
+	assert_int_equal(w.cached_tokens, 1800);
+	assert_int_equal(w.completion_tokens, 393);
+	assert_int_equal(w.total_tokens, 21 + 188 + 1800 + 393);
+	json_decref(u);
+	/* A cache value's usage: no details. */
+	u = json_pack("{s:i,s:i,s:i}", "prompt_tokens", 5,
+	    "completion_tokens", 7, "total_tokens", 12);
+	wire_usage_parse(APICONFIG_OPENAI, u, &w);
+	assert_int_equal(w.cached_tokens, -1);
+	assert_int_equal(w.reasoning_tokens, -1);
+	json_decref(u);
+	wire_usage_parse(APICONFIG_OPENAI, NULL, &w);
+	assert_int_equal(w.present, 0);
+}
+
 int
 main(void)
 {
@@ -307,6 +345,7 @@ main(void)
 		cmocka_unit_test(test_wire_response_parse_unusable),
 		cmocka_unit_test(test_wire_retry_after_ms),
 		cmocka_unit_test(test_wire_header),
+		cmocka_unit_test(test_wire_usage_cached),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
