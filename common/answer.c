@@ -487,6 +487,16 @@ answer_cut(const struct answer *a)
 
 static void on_done(struct llm_client *, const struct llm_result *, void *);
 
+/* What names the call of s's next turn: {question_id, model, turn}. */
+static json_t *
+failure_keys(const struct answer *a, const struct slot *s)
+{
+	const struct question *q = &a->qs[s->qi];
+
+	return json_pack("{s:s%,s:s,s:I}", "question_id", q->qid, q->qid_len,
+	    "model", a->e->name, "turn", (json_int_t)s->turn + 1);
+}
+
 static void
 slot_free(struct slot *s)
 {
@@ -567,8 +577,12 @@ submit_turn(struct answer *a, struct slot *s)
 	call.done = on_done;
 	call.user = s;
 	call.unknown_replies = s->unknown;
+	/* The --usage-log line names the call as --failed does. */
+	if (llm_logs_usage(a->llm))
+		call.tags = failure_keys(a, s);
 	diag_clear(&d);
 	st = llm_submit(a->llm, &call, NULL, &d);
+	json_decref(call.tags);
 	free(m);
 	return st;
 }
@@ -730,11 +744,11 @@ report_failure(struct answer *a, struct slot *s, const struct llm_result *res)
 	buf_init(&msg);
 	buf_printf(&msg, "question %s: FAILED after %d attempts: %s", q->qid,
 	    res->attempts, res->error);
-	f = json_pack("{s:s%,s:s,s:I,s:s,s:i,s:o}", "question_id", q->qid,
-	    q->qid_len, "model", a->e->name, "turn", (json_int_t)s->turn + 1,
-	    "error", res->error, "attempts", res->attempts, "status",
-	    res->http_status > 0 ? json_integer(res->http_status) :
-	    json_null());
+	f = failure_keys(a, s);
+	json_object_set_new(f, "error", json_string(res->error));
+	json_object_set_new(f, "attempts", json_integer(res->attempts));
+	json_object_set_new(f, "status", res->http_status > 0 ?
+	    json_integer(res->http_status) : json_null());
 	a->h->failed(a->h->arg, res->exit_code, f, msg.p);
 	json_decref(f);
 	buf_release(&msg);
@@ -821,7 +835,7 @@ answer_run(struct answer *a, struct llm_client *llm,
 	diag_clear(&d);
 	if (llm_run(llm, &d) == -1) {
 		/* Stopped before the end: say how much is left undone. */
-		if (llm_unreachable(llm)) {
+		if (llm_cut_short(llm)) {
 			size_t n = calls_not_made(a);
 
 			snprintf(d.msg + strlen(d.msg), sizeof(d.msg) -

@@ -532,6 +532,17 @@ cli_llm_option(const struct cli *c, struct cli_llm_opts *o, int id)
 	case CLI_OPT_SHARD:
 		cli_shard(c, &o->shard);
 		return 1;
+	case CLI_OPT_MAX_CALLS:
+		o->cap_calls = 1;
+		o->max_calls = cli_int(c, 0, 1000000000000LL);
+		return 1;
+	case CLI_OPT_MAX_COST:
+		o->cap_cost = 1;
+		o->max_cost = cli_double(c, 0, INFINITY);
+		return 1;
+	case CLI_OPT_USAGE_LOG:
+		o->usage_log = cli_nonempty(c, "a file");
+		return 1;
 	}
 	return 0;
 }
@@ -680,11 +691,42 @@ cli_open_failed(struct cli_run *r)
 {
 	const char *path = r->o->failed;
 
-	if (path == NULL || (r->failed = fopen(path, "w")) != NULL)
+	if (path != NULL && (r->failed = fopen(path, "w")) == NULL) {
+		diag_error(r->prog, NULL, 0, "cannot create '%s': %s", path,
+		    strerror(errno));
+		return EX_CANTCREAT;
+	}
+	path = r->o->usage_log;
+	if (path != NULL && (r->usage_log = fopen(path, "a")) == NULL) {
+		diag_error(r->prog, NULL, 0, "cannot open '%s': %s", path,
+		    strerror(errno));
+		return EX_CANTCREAT;
+	}
+	return 0;
+}
+
+int
+cli_check_caps(const char *prog, const struct cli_llm_opts *o,
+    const struct apiconfig_entry *e)
+{
+	if (!o->cap_cost || e->price.known)
 		return 0;
-	diag_error(r->prog, NULL, 0, "cannot create '%s': %s", path,
-	    strerror(errno));
-	return EX_CANTCREAT;
+	diag_error(prog, NULL, 0, "entry '%s' has no price: --max-cost needs "
+	    "one (price: {input, output} in the API config)", e->name);
+	return EX_CONFIG;
+}
+
+void
+cli_llm_caps(const struct cli_run *r, const struct tok_encoder *tok,
+    struct llm_options *lo)
+{
+	lo->cap_cost = r->o->cap_cost;
+	lo->max_cost = r->o->max_cost;
+	lo->cap_calls = r->o->cap_calls;
+	lo->max_calls = r->o->max_calls;
+	lo->tok = tok;
+	lo->usage_log = r->usage_log;
+	lo->usage_flags = r->o->flags;
 }
 
 int
@@ -700,6 +742,14 @@ cli_close_failed(struct cli_run *r, int say)
 		rc = EX_IOERR;
 	}
 	r->failed = NULL;
+	if (r->usage_log != NULL && (ferror(r->usage_log) ||
+	    fclose(r->usage_log) == EOF)) {
+		if (say)
+			diag_error(r->prog, NULL, 0, "%s: write error: %s",
+			    r->o->usage_log, strerror(errno));
+		rc = EX_IOERR;
+	}
+	r->usage_log = NULL;
 	for (i = 0; i < r->n_kinds; i++)
 		free(r->kind[i]);
 	free(r->kind);
@@ -714,6 +764,7 @@ cli_close_failed(struct cli_run *r, int say)
 void
 cli_summary(struct cli_run *r, size_t requests)
 {
+	char cost[64];
 	struct llm_stats st;
 	size_t i;
 
@@ -725,9 +776,14 @@ cli_summary(struct cli_run *r, size_t requests)
 	if (r->o->quiet || r->llm == NULL)
 		return;
 	llm_stats(r->llm, &st);
+	if (st.cost_known)
+		snprintf(cost, sizeof(cost), ", cost $%.4f", st.cost_usd);
+	else
+		cost[0] = '\0';
 	diag_error(r->prog, NULL, 0, "%zu requests (%zu cache hits, %zu "
-	    "failed), prompt_tokens %lld, completion_tokens %lld", requests,
-	    st.cache_hits, st.failed, st.prompt_tokens, st.completion_tokens);
+	    "failed), prompt_tokens %lld, completion_tokens %lld%s", requests,
+	    st.cache_hits, st.failed, st.prompt_tokens, st.completion_tokens,
+	    cost);
 }
 
 /*

@@ -155,9 +155,12 @@ enum cli_opt {
 	CLI_OPT_CACHE,
 	CLI_OPT_ENSURE_ASCII,
 	CLI_OPT_FAILED,
+	CLI_OPT_MAX_CALLS,
+	CLI_OPT_MAX_COST,
 	CLI_OPT_NO_CACHE,
 	CLI_OPT_OFFLINE,
 	CLI_OPT_SHARD,
+	CLI_OPT_USAGE_LOG,
 	CLI_OPT_VERSION,
 	CLI_OPT_NEXT
 };
@@ -177,6 +180,12 @@ enum cli_opt {
 #define CLI_OPTION_FAILED \
 	{ "failed", 0, "file", 0, CLI_OPT_FAILED, \
 	    "write a record per failed call to file" }
+#define CLI_OPTION_MAX_CALLS \
+	{ "max-calls", 0, "n", 0, CLI_OPT_MAX_CALLS, \
+	    "send at most n requests, then stop (75)" }
+#define CLI_OPTION_MAX_COST \
+	{ "max-cost", 0, "usd", 0, CLI_OPT_MAX_COST, \
+	    "spend at most usd dollars, then stop (75)" }
 #define CLI_OPTION_NO_CACHE \
 	{ "no-cache", 0, NULL, 0, CLI_OPT_NO_CACHE, \
 	    "neither read nor write the cache" }
@@ -188,6 +197,9 @@ enum cli_opt {
 #define CLI_OPTION_SHARD \
 	{ "shard", 0, "k/n", 0, CLI_OPT_SHARD, \
 	    "only the questions of shard k of n" }
+#define CLI_OPTION_USAGE_LOG \
+	{ "usage-log", 0, "file", 0, CLI_OPT_USAGE_LOG, \
+	    "append a JSON line per call to file" }
 
 /* A parse in progress (see cli_next); fill it with cli_begin. */
 struct cli {
@@ -262,6 +274,11 @@ struct cli_llm_opts {
 	int offline;
 	int quiet;
 	int flags;			/* jsonw flags */
+	int cap_cost;			/* --max-cost given */
+	double max_cost;
+	int cap_calls;			/* --max-calls given */
+	long long max_calls;
+	const char *usage_log;		/* --usage-log file, or NULL */
 };
 
 /*
@@ -310,6 +327,7 @@ struct cli_run {
 	struct progress *progress;
 	FILE *failed;
 	struct buf *collect;		/* --estimate: records kept here */
+	FILE *usage_log;
 	int rc;
 	struct strmap kinds;		/* kind of failure -> index */
 	char **kind;			/* its text */
@@ -331,21 +349,40 @@ int cli_estimate_report(const char *prog, const struct estimate_line *e,
 int cli_write_file(const char *prog, const char *path, const char *data,
     size_t len);
 
-/* Create o->failed if given: 0, or EX_CANTCREAT after saying why. */
+/*
+ * Create o->failed and open o->usage_log to append, each if given: 0, or
+ * EX_CANTCREAT after saying why.
+ */
 int cli_open_failed(struct cli_run *r);
 
 /*
- * Close the --failed file if open, and free what cli_failed kept.  Returns
- * 0, or EX_IOERR (printing "file: write error" when say is set).
+ * Close the --failed and --usage-log files if open, and free what
+ * cli_failed kept.  Returns 0, or EX_IOERR (printing "file: write error"
+ * when say is set).
  */
 int cli_close_failed(struct cli_run *r, int say);
+
+/*
+ * Check the caps of o against entry e before anything is sent: --max-cost
+ * needs a price.  Returns 0, or EX_CONFIG after saying why.
+ */
+int cli_check_caps(const char *prog, const struct cli_llm_opts *o,
+    const struct apiconfig_entry *e);
+
+/*
+ * Copy o's caps and usage log (r->usage_log, open) into lo; tok counts
+ * prompt tokens for --max-cost.
+ */
+void cli_llm_caps(const struct cli_run *r, const struct tok_encoder *tok,
+    struct llm_options *lo);
 
 /*
  * The end of a run: for each kind of failure seen more than once, "and N
  * more calls FAILED after A attempts: REASON" (cli_failed printed the
  * first), then, unless --quiet, the summary line "prog: R requests (H
  * cache hits, F failed), prompt_tokens P, completion_tokens C" of
- * r->llm's counters, R being requests.
+ * r->llm's counters, R being requests, and ", cost $D" when the entry
+ * has a price (what the calls paid for cost; cache hits are free).
  */
 void cli_summary(struct cli_run *r, size_t requests);
 

@@ -189,7 +189,17 @@ submit(struct conv *cv)
 		ops->unknown(ops->mode, cv->task->t, cv->c,
 		    &call.unknown_tokens, &call.unknown_tokens_bound,
 		    &call.unknown_which);
+	if (llm_logs_usage(j->llm)) {
+		/* The --usage-log line names the call as --failed does. */
+		struct buf what;
+
+		buf_init(&what);
+		call.tags = json_object();
+		ops->failed(ops->mode, cv->task->t, cv->c, call.tags, &what);
+		buf_release(&what);
+	}
 	rc = llm_submit(j->llm, &call, NULL, NULL);
+	json_decref(call.tags);
 	free(m);
 	if (rc == -1)
 		j->stopping = 1;
@@ -396,7 +406,7 @@ judge_run(struct judge *j, struct llm_client *llm, struct diag *d)
 	j->window = 2 * (size_t)llm_parallel(llm) + 16;
 	start_tasks(j);
 	rc = llm_run(llm, d);
-	if (rc == -1 && d != NULL && llm_unreachable(llm)) {
+	if (rc == -1 && d != NULL && llm_cut_short(llm)) {
 		/* Stopped before the end: say how much is left undone. */
 		size_t n = j->cancelled, t, len = strlen(d->msg);
 

@@ -9,6 +9,7 @@
 #include <unistd.h>
 #include <curl/curl.h>
 
+#include "jsonw.h"
 #include "llm.h"
 #include "strmap.h"
 #include "wire.h"
@@ -66,6 +67,13 @@ struct job {
 	uint64_t unknown_which;
 	int may_follow;
 	long long then_ask_tokens;
+	json_t *tags;			/* --usage-log: the call's names */
+	double bound;			/* --max-cost: dollars an attempt may
+					   cost; -1 until computed */
+	int reserved;			/* bound counted in c->reserved */
+	int paid;			/* a fresh response, at cost */
+	double cost;
+	struct wire_usage paid_usage;	/* as that response reported it */
 	unsigned char key[HASH_LEN];
 	char key_hex[2 * HASH_LEN + 1];
 	uint64_t k;			/* first 8 key bytes: endpoint choice */
@@ -146,6 +154,8 @@ struct llm_client {
 					   in flight */
 	int down;			/* every endpoint is (DOWN_FAILS) */
 	struct diag down_diag;
+	int capped;			/* a cap of the options: 1 cost, 2 calls */
+	double reserved;		/* bounds of the attempts in flight */
 	int interrupted;
 	int fatal;
 	struct diag fatal_diag;
@@ -396,6 +406,7 @@ job_free(struct job *j)
 	if (j == NULL)
 		return;
 	json_decref(j->value);
+	json_decref(j->tags);
 	buf_release(&j->body);
 	buf_release(&j->resp);
 	free(j->error);
@@ -439,6 +450,51 @@ stats_usage(struct llm_client *c, const struct wire_usage *u)
 	}
 }
 
+/*
+ * The --usage-log line of a finished call: its tags, then where it went,
+ * what it used and cost (llm.h, struct llm_options).
+ */
+static void
+log_usage(struct llm_client *c, const struct job *j,
+    const struct llm_result *r)
+{
+	const struct wire_usage *u = j->paid ? &j->paid_usage : &r->usage;
+	int ok = r->status == LLM_OK, sent = j->attempts > 0;
+	json_t *line = json_object(), *cost;
+
+	if (json_is_object(j->tags))
+		json_object_update(line, j->tags);
+#define TOKENS(n) (ok && u->present && (n) >= 0 ? \
+	json_integer((json_int_t)(n)) : json_null())
+	json_object_set_new(line, "endpoint", sent ?
+	    json_string(c->eps[j->endpoint].host) : json_null());
+	json_object_set_new(line, "prompt_tokens", TOKENS(u->prompt_tokens));
+	json_object_set_new(line, "cached_tokens", TOKENS(u->cached_tokens));
+	json_object_set_new(line, "completion_tokens",
+	    TOKENS(u->completion_tokens));
+#undef TOKENS
+	json_object_set_new(line, "latency_ms", ok && j->paid ?
+	    json_integer((json_int_t)llround(r->latency_ms)) : json_null());
+	json_object_set_new(line, "attempts", json_integer(j->attempts));
+	if (!c->e->price.known)
+		cost = json_null();
+	else
+		cost = json_real(j->paid ? j->cost : 0);
+	json_object_set_new(line, "cost_usd", cost);
+	json_object_set_new(line, "cache_hit", json_boolean(ok && !j->paid));
+	json_object_set_new(line, "status", json_string(ok ? "ok" :
+	    "failed"));
+	if (!ok)
+		json_object_set_new(line, "error", json_string(r->error));
+	json_object_set_new(line, "http", r->http_version == 0 ? json_null() :
+	    json_string(r->http_version == 11 ? "1.1" : r->http_version == 10 ?
+	    "1.0" : r->http_version == 20 ? "2" : "3"));
+	json_object_set_new(line, "time", json_real(wall_time()));
+	if (jsonw_write_line(c->o.usage_log, line, c->o.usage_flags) == 0)
+		fflush(c->o.usage_log);
+	json_decref(line);
+}
+
 /* Hand a finished job to its callback and free it. */
 static void
 finish(struct llm_client *c, struct job *j, struct llm_result *r)
@@ -459,6 +515,8 @@ finish(struct llm_client *c, struct job *j, struct llm_result *r)
 		c->st.completed++;
 	if (r->status == LLM_FAILED)
 		c->st.failed++;
+	if (c->o.usage_log != NULL && r->status != LLM_CANCELLED)
+		log_usage(c, j, r);
 	j->done(c, r, j->user);
 	job_free(j);
 }
@@ -608,6 +666,7 @@ llm_client_new(const struct apiconfig_entry *e, const struct llm_options *o,
 	if (c->o.estimate != NULL)
 		c->o.offline = 1;
 	c->parallel = c->o.parallel > 0 ? c->o.parallel : e->parallel;
+	c->st.cost_known = e->price.known;
 	if (c->parallel < 1)
 		c->parallel = 1;
 	c->rng = (uint64_t)wall_time() * 1000003u ^ (uint64_t)getpid() << 32 ^
@@ -903,6 +962,18 @@ note_reach(struct llm_client *c, size_t i, int kind, const char *error,
 	buf_release(&msg);
 }
 
+/* The attempt of j is over: its bound no longer counts (--max-cost). */
+static void
+unreserve(struct llm_client *c, struct job *j)
+{
+	if (!j->reserved)
+		return;
+	c->reserved -= j->bound;
+	if (c->reserved < 0)
+		c->reserved = 0;
+	j->reserved = 0;
+}
+
 /* Store a fresh response in the cache and deliver it. */
 static void
 succeed(struct llm_client *c, struct job *j, struct wire_response *resp,
@@ -911,6 +982,19 @@ succeed(struct llm_client *c, struct job *j, struct wire_response *resp,
 	json_t *v, *u, *stored;
 	struct diag d;
 
+	/* Paid for: what it cost, whatever the cache keeps. */
+	unreserve(c, j);
+	j->paid = 1;
+	j->paid_usage = resp->usage;
+	if (c->e->price.known) {
+		if (resp->usage.present)
+			j->cost = price_cost_usd(&c->e->price,
+			    resp->usage.prompt_tokens, resp->usage.cached_tokens,
+			    resp->usage.completion_tokens);
+		else	/* no usage reported: count the most it could be */
+			j->cost = j->bound >= 0 ? j->bound : 0;
+		c->st.cost_usd += j->cost;
+	}
 	if (resp->usage.present)
 		u = json_pack("{s:I,s:I,s:I}",
 		    "prompt_tokens", (json_int_t)resp->usage.prompt_tokens,
@@ -1043,6 +1127,7 @@ transfer_done(struct llm_client *c, CURLMsg *msg, double now)
 	h = j->h;
 	j->h = NULL;
 	flight_remove(c, j);
+	unreserve(c, j);
 	j->http_status = status;
 	if (rc != CURLE_OK) {
 		kind = unreachable(rc, msg->easy_handle);
@@ -1306,6 +1391,37 @@ look_again(struct llm_client *c, double now, struct diag *d)
 }
 
 /*
+ * Would starting an attempt of j break a cap of the options?  While
+ * attempts are in flight, j waits for them: they will cost less than
+ * their bound.  When it would break a cap with nothing in flight, the run
+ * stops starting attempts: the rest is cancelled and llm_run says which
+ * cap (c->capped).  Computes j's bound once.
+ */
+static int
+over_cap(struct llm_client *c, struct job *j)
+{
+	if (c->o.cap_calls &&
+	    (long long)c->st.http_requests >= c->o.max_calls)
+		c->capped = 2;
+	else if (c->o.cap_cost) {
+		if (j->bound < 0)
+			j->bound = price_bound_usd(&c->e->price,
+			    estimate_prompt_tokens(c->o.tok, j->msgs, j->n_msgs),
+			    j->max_tokens);
+		if (j->bound >= 0 && c->st.cost_usd + c->reserved + j->bound <=
+		    c->o.max_cost)
+			return 0;
+		if (c->reserved > 0)
+			return 1;
+		/* A bound of -1 (no price) stops too: nothing is known. */
+		c->capped = 1;
+	}
+	if (c->capped)
+		c->draining = 1;
+	return c->capped != 0;
+}
+
+/*
  * Start ready jobs while slots and rate limits allow.  *wait_ms receives
  * how long the rate limits hold the next start back (0: not held).
  * Returns the number started, or -1.
@@ -1343,7 +1459,7 @@ start_ready(struct llm_client *c, double now, double *wait_ms,
 			charge = c->tpm.cap;
 		rw = bucket_wait(&c->rpm, 1);
 		tw = bucket_wait(&c->tpm, charge);
-		if (rw > 0 || tw > 0) {
+		if (rw > 0 || tw > 0 || over_cap(c, j)) {
 			/* Keep the order: put it back at the head. */
 			j->next = c->ready.head;
 			c->ready.head = j;
@@ -1352,6 +1468,10 @@ start_ready(struct llm_client *c, double now, double *wait_ms,
 			c->ready.n++;
 			*wait_ms = fmax(rw, tw);
 			break;
+		}
+		if (c->o.cap_cost) {
+			c->reserved += j->bound;
+			j->reserved = 1;
 		}
 		if (c->rpm.cap > 0)
 			c->rpm.level -= 1;
@@ -1522,6 +1642,14 @@ llm_run(struct llm_client *c, struct diag *d)
 				*d = c->down_diag;
 			return -1;
 		}
+		if (c->capped == 1)
+			return diag_set(d, EX_TEMPFAIL, NULL, 0, "cost cap "
+			    "reached: $%.4f spent of $%.4f (--max-cost)",
+			    c->st.cost_usd, c->o.max_cost);
+		if (c->capped == 2)
+			return diag_set(d, EX_TEMPFAIL, NULL, 0, "call cap "
+			    "reached: %zu calls made (--max-calls %lld)",
+			    c->st.http_requests, c->o.max_calls);
 	}
 	return 0;
 fatal:
@@ -1578,6 +1706,9 @@ llm_submit(struct llm_client *c, const struct llm_call *call,
 		    call->then_ask, strlen(call->then_ask));
 	j->done = call->done;
 	j->user = call->user;
+	j->tags = call->tags;
+	json_incref(j->tags);
+	j->bound = -1;
 	buf_init(&j->body);
 	buf_init(&j->resp);
 	llm_call_key(c->e, j->msgs, j->n_msgs, j->temperature, j->max_tokens,
@@ -1602,6 +1733,18 @@ int
 llm_unreachable(const struct llm_client *c)
 {
 	return c->down;
+}
+
+int
+llm_cut_short(const struct llm_client *c)
+{
+	return c->down || c->capped;
+}
+
+int
+llm_logs_usage(const struct llm_client *c)
+{
+	return c->o.usage_log != NULL;
 }
 
 void

@@ -78,6 +78,35 @@ struct llm_options {
 	 */
 	struct estimate_line *estimate;
 	const struct tok_encoder *estimate_tok;
+	/*
+	 * Caps (--max-cost, --max-calls): with cap_cost, no attempt starts
+	 * that could take the money spent (the reported usage of the paid
+	 * calls at the entry's price; cache hits cost nothing) plus the
+	 * bound of the attempts in flight past max_cost US dollars; the
+	 * bound of an attempt is estimate_prompt_tokens (counted with tok,
+	 * required then) at the input price plus max_tokens at the output
+	 * price.  The entry must have a price.  With cap_calls, no attempt
+	 * starts once max_calls HTTP attempts have.  Reaching a cap stops
+	 * the run as llm_run describes (llm_cut_short).
+	 */
+	int cap_cost;
+	double max_cost;
+	int cap_calls;
+	long long max_calls;
+	const struct tok_encoder *tok;
+	/*
+	 * --usage-log: one JSON line per finished call (answered, hit or
+	 * failed; not cancelled), written and flushed when it finishes: the
+	 * call's tags, then "endpoint" (host:port of api_base; null for a
+	 * hit), "prompt_tokens", "cached_tokens", "completion_tokens"
+	 * (null when unknown), "latency_ms" (null for a hit), "attempts",
+	 * "cost_usd" (0 for a hit or a failure, null without a price),
+	 * "cache_hit", "status" ("ok" or "failed"), "error" (failures) and
+	 * "http" ("1.1", "2"; null for a hit).  NULL: no log.  A write error
+	 * shows in ferror(usage_log).  usage_flags: jsonw flags.
+	 */
+	FILE *usage_log;
+	int usage_flags;
 };
 
 #define LLM_INTERRUPT_NOW	0x100
@@ -150,6 +179,12 @@ struct llm_call {
 	uint64_t unknown_which;		/* tells unknown texts apart */
 	int may_follow;
 	const char *then_ask;
+	/*
+	 * What names the call in the --usage-log line, which starts with
+	 * its members (question_id, model, turn or game...): an object or
+	 * NULL, borrowed (llm_submit keeps a reference).
+	 */
+	json_t *tags;
 };
 
 /* Counters of a client, for the summary line at the end of a run. */
@@ -166,6 +201,8 @@ struct llm_stats {
 	size_t retries;			/* attempts after a first one */
 	long long prompt_tokens;	/* summed over ok calls, hits too */
 	long long completion_tokens;
+	int cost_known;			/* the entry has a price */
+	double cost_usd;		/* of the paid calls (hits: free) */
 };
 
 /*
@@ -197,11 +234,14 @@ int llm_submit(struct llm_client *c, const struct llm_call *call,
  * on write: EX_IOERR); then outstanding calls are completed as
  * LLM_CANCELLED first.
  *
- * When every endpoint is down (llm_unreachable) it also returns -1, once
- * the transfers in flight have finished: d reads "endpoint unreachable:
- * HOST: REASON" (several endpoints joined with "; ") with EX_UNAVAILABLE
- * when a certificate failed verification, else EX_TEMPFAIL; the calls not
- * made complete as LLM_CANCELLED, and llm_submit refuses new ones.
+ * When every endpoint is down (llm_unreachable) or a cap of the options
+ * is reached, it also returns -1 once the transfers in flight have
+ * finished (llm_cut_short): d reads "endpoint unreachable: HOST: REASON"
+ * (several endpoints joined with "; ") with EX_UNAVAILABLE when a
+ * certificate failed verification, else EX_TEMPFAIL; or "cost cap
+ * reached: $S spent of $C (--max-cost)" or "call cap reached: N calls made
+ * (--max-calls)" with EX_TEMPFAIL.  The calls not made complete as
+ * LLM_CANCELLED, and llm_submit refuses new ones.
  */
 int llm_run(struct llm_client *c, struct diag *d);
 
@@ -216,6 +256,16 @@ int llm_interrupted(const struct llm_client *c);
  * server resets its endpoint's count.
  */
 int llm_unreachable(const struct llm_client *c);
+
+/*
+ * True when the run stopped before its end on its own: every endpoint
+ * down, or a cap reached (llm_run).  The caller then says how many calls
+ * were not made.
+ */
+int llm_cut_short(const struct llm_client *c);
+
+/* True when the options' usage log is on: callers then tag their calls. */
+int llm_logs_usage(const struct llm_client *c);
 
 /* Copy the client's counters into st. */
 void llm_stats(const struct llm_client *c, struct llm_stats *st);

@@ -184,6 +184,11 @@ answer(struct opts *o)
 	e = cli_load_entry(PROG, &o->llm, o->model, &d);
 	if (e == NULL)
 		return diag_print(PROG, &d);
+	if ((rc = cli_check_caps(PROG, &o->llm, e)) != 0) {
+		answer_params_release(&o->ap);
+		apiconfig_entry_free(e);
+		return rc;
+	}
 	if (o->bench_config != NULL && (rc = answer_read_bench_config(&o->ap,
 	    o->bench_config, &h)) != 0) {
 		answer_params_release(&o->ap);
@@ -203,7 +208,8 @@ answer(struct opts *o)
 		    "first");
 		goto out;
 	}
-	if ((answer_single_turn(a) || o->estimate) &&
+	/* One-turn records need it, and so do --estimate and --max-cost. */
+	if ((answer_single_turn(a) || o->estimate || o->llm.cap_cost) &&
 	    (tok = load_tokenizer(o, &rc)) == NULL)
 		goto out;
 	diag_clear(&d);
@@ -227,6 +233,7 @@ answer(struct opts *o)
 		lo.estimate = &est;
 		lo.estimate_tok = tok;
 	}
+	cli_llm_caps(&r, tok, &lo);
 	diag_clear(&d);
 	if ((r.llm = llm_client_new(e, &lo, &d)) == NULL) {
 		rc = diag_worse(rc, diag_print(PROG, &d));
@@ -315,6 +322,8 @@ static const struct cli_option options[] = {
 	{ "estimate-answers", 0, "file", 0, OPT_ESTIMATE_ANSWERS,
 	    "with --estimate: stand-in answers to file" },
 	CLI_OPTION_FAILED,
+	CLI_OPTION_MAX_CALLS,
+	CLI_OPTION_MAX_COST,
 	{ "max-tokens", 0, "n", 0, OPT_MAX_TOKENS,
 	    "the longest reply in tokens (default 4096)" },
 	CLI_OPTION_NO_CACHE,
@@ -328,6 +337,7 @@ static const struct cli_option options[] = {
 	    "the sampling temperature (default 0.0)" },
 	{ "tokenizer", 0, "file", BOTH, OPT_TOKENIZER,
 	    "the cl100k_base rank file" },
+	CLI_OPTION_USAGE_LOG,
 	CLI_OPTION_VERSION,
 	{ NULL, 0, NULL, 0, 0, NULL }
 };

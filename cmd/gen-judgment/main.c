@@ -16,6 +16,7 @@
 #include "llm.h"
 #include "pairwise.h"
 #include "progress.h"
+#include "tokenizer.h"
 #include "qaset.h"
 
 #define PROG "gen-judgment"
@@ -62,6 +63,8 @@ static const struct cli_option options[] = {
 	CLI_OPTION_FAILED,
 	{ "judge", 0, "entry", 0, OPT_JUDGE,
 	    "the judge's entry (default: judge_model)" },
+	CLI_OPTION_MAX_CALLS,
+	CLI_OPTION_MAX_COST,
 	/* The names follow enum judgeconfig_mode. */
 	{ "mode", 0, "pairwise-baseline|pairwise-all|single", 0, OPT_MODE,
 	    "what is judged (default: the config's keys)" },
@@ -78,6 +81,7 @@ static const struct cli_option options[] = {
 	{ "seed", 0, "n", 0, OPT_SEED,
 	    "seed of --pairs-per-question (default 42)" },
 	CLI_OPTION_SHARD,
+	CLI_OPTION_USAGE_LOG,
 	CLI_OPTION_VERSION,
 	{ NULL, 0, NULL, 0, 0, NULL }
 };
@@ -329,6 +333,8 @@ run(const struct opts *o, struct judge_config *jc)
 	entry = cli_load_entry(PROG, &o->llm, jc->judge_model, &d);
 	if (entry == NULL)
 		return diag_print(PROG, &d);
+	if ((rc = cli_check_caps(PROG, &o->llm, entry)) != 0)
+		goto out;
 	if (jc->mode == JUDGECONFIG_SINGLE &&
 	    grade_prompts_load(jc->judge_prompts, &gp, &d) == -1) {
 		rc = diag_print(PROG, &d);
@@ -397,6 +403,12 @@ run(const struct opts *o, struct judge_config *jc)
 		rc = diag_print(PROG, &d);
 		goto out;
 	}
+	/* --max-cost budgets each call by its prompt's tokens. */
+	if (o->llm.cap_cost && tok == NULL &&
+	    (tok = tok_load(NULL, &d)) == NULL) {
+		rc = diag_print(PROG, &d);
+		goto out;
+	}
 	memset(&lo, 0, sizeof(lo));
 	lo.parallel = o->llm.parallel;
 	lo.cache = cache;
@@ -409,6 +421,7 @@ run(const struct opts *o, struct judge_config *jc)
 		lo.estimate = &est;
 		lo.estimate_tok = tok;
 	}
+	cli_llm_caps(&r, tok, &lo);
 	if ((r.llm = llm_client_new(entry, &lo, &d)) == NULL) {
 		rc = diag_print(PROG, &d);
 		goto out;
