@@ -156,6 +156,8 @@ struct llm_client {
 	struct diag down_diag;
 	int capped;			/* a cap of the options: 1 cost, 2 calls */
 	double reserved;		/* bounds of the attempts in flight */
+	size_t n_reserved;		/* how many they are */
+	int cap_wait;			/* the next start waits for them */
 	int interrupted;
 	int fatal;
 	struct diag fatal_diag;
@@ -968,9 +970,8 @@ unreserve(struct llm_client *c, struct job *j)
 {
 	if (!j->reserved)
 		return;
-	c->reserved -= j->bound;
-	if (c->reserved < 0)
-		c->reserved = 0;
+	/* Exactly 0 when none is left: no rounding residue. */
+	c->reserved = --c->n_reserved > 0 ? c->reserved - j->bound : 0;
 	j->reserved = 0;
 }
 
@@ -1411,8 +1412,10 @@ over_cap(struct llm_client *c, struct job *j)
 		if (j->bound >= 0 && c->st.cost_usd + c->reserved + j->bound <=
 		    c->o.max_cost)
 			return 0;
-		if (c->reserved > 0)
+		if (c->n_reserved > 0) {
+			c->cap_wait = 1;
 			return 1;
+		}
 		/* A bound of -1 (no price) stops too: nothing is known. */
 		c->capped = 1;
 	}
@@ -1434,6 +1437,7 @@ start_ready(struct llm_client *c, double now, double *wait_ms,
 	int started = 0, r;
 
 	*wait_ms = 0;
+	c->cap_wait = 0;
 	bucket_refill(&c->rpm, now);
 	bucket_refill(&c->tpm, now);
 	while (n-- > 0 && c->in_flight < (size_t)c->parallel) {
@@ -1471,6 +1475,7 @@ start_ready(struct llm_client *c, double now, double *wait_ms,
 		}
 		if (c->o.cap_cost) {
 			c->reserved += j->bound;
+			c->n_reserved++;
 			j->reserved = 1;
 		}
 		if (c->rpm.cap > 0)
@@ -1612,7 +1617,8 @@ llm_run(struct llm_client *c, struct diag *d)
 		if (c->ready.n > 0) {
 			if (wait_ms > 0)
 				timeout = fmin(timeout, wait_ms);
-			else if (c->in_flight < (size_t)c->parallel)
+			else if (c->in_flight < (size_t)c->parallel &&
+			    !c->cap_wait)
 				timeout = 0;
 		}
 		if (timeout < 0)

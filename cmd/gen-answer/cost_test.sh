@@ -11,6 +11,9 @@ start_mock
 # some $0.0006, the most a call may cost (4096 tokens out) some $0.0086.
 api_config api.yaml "$MOCK_URL" "parallel: 4" \
     "price: {input: 1.0, output: 2.0}"
+export JP_SECRET_KEY="sk-jp-$RANDOM$RANDOM-cost"
+sed -i 's|^\(        - api_base: .*\)$|\1\n          api_key: ${JP_SECRET_KEY}|' \
+    api.yaml
 sum() { jq -s 'map(.cost_usd) | add' "$1"; }
 
 # The reference: uncapped, in a cache of its own.
@@ -23,6 +26,7 @@ check "uncapped: the summary gives the cost" grep -q \
 check_eq "uncapped: the cost is the usage log's" \
     "$(sed -n 's/.*cost \$//p' ref.err)" "$(printf '%.4f' "$(sum ref.log)")"
 check "a usage line" grep -q "^{\"question_id\": \"[0-9a-f]*\", \"model\": \"mock\", \"turn\": 1, \"endpoint\": \"127.0.0.1:$MOCK_PORT\", \"prompt_tokens\": [0-9]*, \"cached_tokens\": null, \"completion_tokens\": [0-9]*, \"latency_ms\": [0-9]*, \"attempts\": 1, \"cost_usd\": [0-9.e-]*, \"cache_hit\": false, \"status\": \"ok\", \"http\": \"1.1\", \"time\": [0-9.]*}$" ref.log
+check "the usage log has no key" sh -c "! grep -qF '$JP_SECRET_KEY' ref.log"
 n0=$(wc -l <"$MOCK_LOG")
 
 # Capped at 2 cents: it stops under the cap, says so, exits 75.
