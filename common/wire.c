@@ -419,3 +419,142 @@ wire_header(const char *p, size_t n, const char *name, const char **val,
 	*vlen = n;
 	return 1;
 }
+
+void
+wire_ratelimit_init(struct wire_ratelimit *rl)
+{
+	static const struct pace_seen none = { -1, -1, -1 };
+
+	rl->req = rl->tok = none;
+}
+
+double
+wire_duration_ms(const char *s, size_t n)
+{
+	static const struct {
+		const char *name;
+		double ms;
+	} units[] = {
+		{ "ms", 1 }, { "us", 1e-3 }, { "\xc2\xb5s", 1e-3 },
+		{ "ns", 1e-6 }, { "h", 3600e3 },
+		{ "m", 60e3 }, { "s", 1e3 },
+	};
+	char num[32];
+	double total = 0, v;
+	size_t i, k, len;
+
+	if (n == 0)
+		return -1;
+	while (n > 0) {
+		for (k = 0; k < n && (isdigit((unsigned char)s[k]) ||
+		    s[k] == '.'); k++)
+			;
+		if (k == 0 || k >= sizeof(num))
+			return -1;
+		memcpy(num, s, k);
+		num[k] = '\0';
+		s += k;
+		n -= k;
+		for (i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+			len = strlen(units[i].name);
+			if (n >= len && memcmp(s, units[i].name, len) == 0)
+				break;
+		}
+		if (i == sizeof(units) / sizeof(units[0]) ||
+		    parse_number(num, &v) == -1)
+			return -1;
+		total += v * units[i].ms;
+		s += len;
+		n -= len;
+	}
+	return total;
+}
+
+/* Milliseconds from now to the RFC 3339 time s[0..n); -1: no such time. */
+static double
+rfc3339_ms(const char *s, size_t n, double now)
+{
+	char buf[64], *end;
+	struct tm tm;
+	double frac = 0, off = 0;
+	int oh, om;
+
+	if (n >= sizeof(buf))
+		return -1;
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	memset(&tm, 0, sizeof(tm));
+	if ((end = strptime(buf, "%Y-%m-%dT%H:%M:%S", &tm)) == NULL)
+		return -1;
+	if (*end == '.')
+		frac = strtod(end, &end);
+	if (*end == 'Z' || *end == 'z')
+		end++;
+	else if ((*end == '+' || *end == '-') && sscanf(end + 1, "%2d:%2d",
+	    &oh, &om) == 2) {
+		off = (*end == '+' ? 1 : -1) * (oh * 3600.0 + om * 60.0);
+		end += 6;
+	} else
+		return -1;
+	if (*end != '\0')
+		return -1;
+	return fmax(0, ((double)timegm(&tm) + frac - off - now) * 1000);
+}
+
+int
+wire_ratelimit_header(const char *p, size_t n, double now,
+    struct wire_ratelimit *rl)
+{
+	static const struct {
+		const char *name;
+		int tokens;		/* 0 requests, 1 tokens */
+		int what;		/* 0 limit, 1 remaining, 2 reset */
+		int rfc3339;		/* reset as a time, not a duration */
+	} h[] = {
+		{ "x-ratelimit-limit-requests", 0, 0, 0 },
+		{ "x-ratelimit-remaining-requests", 0, 1, 0 },
+		{ "x-ratelimit-reset-requests", 0, 2, 0 },
+		{ "x-ratelimit-limit-tokens", 1, 0, 0 },
+		{ "x-ratelimit-remaining-tokens", 1, 1, 0 },
+		{ "x-ratelimit-reset-tokens", 1, 2, 0 },
+		{ "anthropic-ratelimit-requests-limit", 0, 0, 1 },
+		{ "anthropic-ratelimit-requests-remaining", 0, 1, 1 },
+		{ "anthropic-ratelimit-requests-reset", 0, 2, 1 },
+		{ "anthropic-ratelimit-tokens-limit", 1, 0, 1 },
+		{ "anthropic-ratelimit-tokens-remaining", 1, 1, 1 },
+		{ "anthropic-ratelimit-tokens-reset", 1, 2, 1 },
+	};
+	struct pace_seen *seen;
+	const char *v;
+	char num[64];
+	size_t i, vl;
+	double x;
+
+	if (n < 2 || (p[0] != 'x' && p[0] != 'X' && p[0] != 'a' &&
+	    p[0] != 'A'))
+		return 0;
+	for (i = 0; i < sizeof(h) / sizeof(h[0]); i++)
+		if (wire_header(p, n, h[i].name, &v, &vl))
+			break;
+	if (i == sizeof(h) / sizeof(h[0]))
+		return 0;
+	seen = h[i].tokens ? &rl->tok : &rl->req;
+	if (h[i].what == 2) {
+		x = h[i].rfc3339 ? rfc3339_ms(v, vl, now) :
+		    wire_duration_ms(v, vl);
+		if (x >= 0)
+			seen->reset_ms = x;
+		return 1;
+	}
+	if (vl >= sizeof(num))
+		return 1;
+	memcpy(num, v, vl);
+	num[vl] = '\0';
+	if (parse_number(num, &x) == 0) {
+		if (h[i].what == 0)
+			seen->limit = x;
+		else
+			seen->remaining = x;
+	}
+	return 1;
+}

@@ -9,6 +9,7 @@
 
 #include "apiconfig.h"
 #include "buf.h"
+#include "pace.h"
 #include "request.h"
 
 /*
@@ -110,5 +111,35 @@ int wire_header(const char *p, size_t n, const char *name, const char **val,
  */
 double wire_retry_after_ms(const char *retry_after, const char *retry_after_ms,
     time_t now);
+
+/*
+ * The rate limits a reply reports, requests and tokens (pace.h), from
+ * OpenAI's x-ratelimit-{limit,remaining,reset}-{requests,tokens} (reset
+ * a duration such as "1s", "6m0s", "20ms") or Anthropic's
+ * anthropic-ratelimit-{requests,tokens}-{limit,remaining,reset} (reset an
+ * RFC 3339 time).  Unsaid values are -1.
+ */
+struct wire_ratelimit {
+	struct pace_seen req, tok;
+};
+
+/* Set every value of rl to -1 (nothing said). */
+void wire_ratelimit_init(struct wire_ratelimit *rl);
+
+/*
+ * If the header line p[0..n) is one of the rate-limit headers above, put
+ * its value into rl and return 1; else return 0.  A reset time is taken
+ * relative to now (seconds since the epoch); a value that does not parse
+ * is left unsaid.
+ */
+int wire_ratelimit_header(const char *p, size_t n, double now,
+    struct wire_ratelimit *rl);
+
+/*
+ * A duration as OpenAI writes it (Go's: decimal numbers with the units
+ * h, m, s, ms, us or ns, as "6m0s", "1.5s", "20ms") of s[0..n), in
+ * milliseconds; -1 when it does not parse.
+ */
+double wire_duration_ms(const char *s, size_t n);
 
 #endif

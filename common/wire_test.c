@@ -333,6 +333,88 @@ test_wire_usage_cached(void **state)
 	assert_int_equal(w.present, 0);
 }
 
+/* Durations as OpenAI's reset headers write them. */
+static void
+test_wire_duration_ms(void **state)
+{
+#define D(s) wire_duration_ms(s, strlen(s))
+	(void)state;
+	assert_true(D("1s") == 1000);
+	assert_true(D("6m0s") == 360000);
+	assert_true(D("20ms") == 20);
+	assert_true(D("1.5s") == 1500);
+	assert_true(D("59.121s") > 59120.99 && D("59.121s") < 59121.01);
+	assert_true(D("1h2m3s") == 3723000);
+	assert_true(D("250us") == 0.25);
+	assert_true(D("250\xc2\xb5s") == 0.25);
+	assert_true(D("") == -1);
+	assert_true(D("5") == -1);
+	assert_true(D("s") == -1);
+	assert_true(D("5x") == -1);
+	assert_true(D("-1s") == -1);
+#undef D
+}
+
+/* The rate-limit headers of both APIs. */
+static void
+test_wire_ratelimit_header(void **state)
+{
+	static const char *openai[] = {
+		"x-ratelimit-limit-requests: 600\r\n",
+		"x-ratelimit-remaining-requests: 599\r\n",
+		"x-ratelimit-reset-requests: 100ms\r\n",
+		"X-RateLimit-Limit-Tokens: 150000\r\n",
+		"x-ratelimit-remaining-tokens: 149984\r\n",
+		"x-ratelimit-reset-tokens: 6m0s\r\n",
+	};
+	static const char *anthropic[] = {
+		"anthropic-ratelimit-requests-limit: 50\r\n",
+		"anthropic-ratelimit-requests-remaining: 49\r\n",
+		"anthropic-ratelimit-requests-reset: 2025-03-27T18:04:06Z\r\n",
+		"anthropic-ratelimit-tokens-limit: 40000\r\n",
+		"anthropic-ratelimit-tokens-remaining: 39000\r\n",
+		"anthropic-ratelimit-tokens-reset: "
+		    "2025-03-27T20:04:05.5+02:00\r\n",
+	};
+	/* 2025-03-27T18:04:05Z */
+	double now = 1743098645;
+	struct wire_ratelimit rl;
+	size_t i;
+
+	(void)state;
+	wire_ratelimit_init(&rl);
+	for (i = 0; i < 6; i++)
+		assert_int_equal(wire_ratelimit_header(openai[i],
+		    strlen(openai[i]), now, &rl), 1);
+	assert_true(rl.req.limit == 600 && rl.req.remaining == 599 &&
+	    rl.req.reset_ms == 100);
+	assert_true(rl.tok.limit == 150000 && rl.tok.remaining == 149984 &&
+	    rl.tok.reset_ms == 360000);
+	wire_ratelimit_init(&rl);
+	for (i = 0; i < 6; i++)
+		assert_int_equal(wire_ratelimit_header(anthropic[i],
+		    strlen(anthropic[i]), now, &rl), 1);
+	assert_true(rl.req.limit == 50 && rl.req.remaining == 49 &&
+	    rl.req.reset_ms == 1000);
+	assert_true(rl.tok.limit == 40000 && rl.tok.remaining == 39000 &&
+	    rl.tok.reset_ms == 500);
+	/* Past resets are 0; bad values are unsaid; others are not ours. */
+	wire_ratelimit_init(&rl);
+	assert_int_equal(wire_ratelimit_header(
+	    "anthropic-ratelimit-requests-reset: 2020-01-01T00:00:00Z\r\n",
+	    58, now, &rl), 1);
+	assert_true(rl.req.reset_ms == 0);
+	assert_int_equal(wire_ratelimit_header(
+	    "x-ratelimit-limit-requests: lots\r\n", 34, now, &rl), 1);
+	assert_int_equal(wire_ratelimit_header(
+	    "x-ratelimit-reset-tokens: soon\r\n", 32, now, &rl), 1);
+	assert_true(rl.req.limit == -1 && rl.tok.reset_ms == -1);
+	assert_int_equal(wire_ratelimit_header(
+	    "x-request-id: req_123\r\n", 23, now, &rl), 0);
+	assert_int_equal(wire_ratelimit_header("retry-after: 1\r\n", 16, now,
+	    &rl), 0);
+}
+
 int
 main(void)
 {
@@ -346,6 +428,8 @@ main(void)
 		cmocka_unit_test(test_wire_retry_after_ms),
 		cmocka_unit_test(test_wire_header),
 		cmocka_unit_test(test_wire_usage_cached),
+		cmocka_unit_test(test_wire_duration_ms),
+		cmocka_unit_test(test_wire_ratelimit_header),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
