@@ -90,8 +90,8 @@ struct job {
 	struct buf body;
 	struct buf resp;
 	double start_ms;
-	double tpm_charge;
-	double rpm_charge;
+	double charge;			/* tokens its pacer was charged */
+	struct wire_ratelimit rl;	/* what the reply said of limits */
 	char retry_after[64];
 	char retry_after_ms[64];
 	int should_retry;		/* -1 absent, 0 false, 1 true */
@@ -108,13 +108,6 @@ struct queue {
 	size_t n;
 };
 
-struct bucket {
-	double cap;			/* 0: no limit */
-	double level;
-	double per_ms;
-	double last_ms;
-};
-
 struct endpoint {
 	char *url;
 	char *host;			/* "host:port" of api_base */
@@ -123,6 +116,9 @@ struct endpoint {
 	struct curl_slist *headers;
 	long http_version;
 	double blocked_until;		/* monotonic ms; after a 429 delay */
+	struct pace pace;		/* under its rate limits */
+	size_t in_flight;		/* attempts on it, and their charges */
+	double in_flight_tokens;
 	/* Attempts in a row that could not reach it (DOWN_FAILS). */
 	int down_fails;
 	double down_since;		/* monotonic ms of the first of them */
@@ -147,7 +143,8 @@ struct llm_client {
 	size_t n_heap, cap_heap;
 	size_t in_flight;
 	struct job *flight;		/* list of the transfers in flight */
-	struct bucket rpm, tpm;
+	long long reply_tokens;		/* completion tokens of the fresh */
+	long long n_replies;		/* replies that reported usage */
 	uint64_t rng;
 	int stopping;			/* abort: interrupted now or fatal */
 	int draining;			/* interrupted or down: finish those
@@ -365,37 +362,6 @@ flight_remove(struct llm_client *c, struct job *j)
 		j->fnext->fprev = j->fprev;
 	j->fprev = j->fnext = NULL;
 	c->in_flight--;
-}
-
-/*
- * Token buckets (rate limits).
- */
-
-static void
-bucket_init(struct bucket *b, double per_minute, double now)
-{
-	b->cap = per_minute > 0 ? fmax(per_minute, 1) : 0;
-	b->level = b->cap;
-	b->per_ms = per_minute / 60000.0;
-	b->last_ms = now;
-}
-
-static void
-bucket_refill(struct bucket *b, double now)
-{
-	if (b->cap == 0)
-		return;
-	b->level = fmin(b->cap, b->level + (now - b->last_ms) * b->per_ms);
-	b->last_ms = now;
-}
-
-/* Milliseconds until charge fits (0: now). */
-static double
-bucket_wait(const struct bucket *b, double charge)
-{
-	if (b->cap == 0 || b->level >= charge)
-		return 0;
-	return (charge - b->level) / b->per_ms;
 }
 
 /*
@@ -675,8 +641,6 @@ llm_client_new(const struct apiconfig_entry *e, const struct llm_options *o,
 	    (uint64_t)(uintptr_t)c;
 	if (c->rng == 0)
 		c->rng = 0x9e3779b97f4a7c15ULL;
-	bucket_init(&c->rpm, e->rpm, mono_ms());
-	bucket_init(&c->tpm, e->tpm, mono_ms());
 	c->n_eps = e->n_endpoints;
 	c->eps = xcalloc(c->n_eps, sizeof(*c->eps));
 	buf_init(&b);
@@ -687,6 +651,7 @@ llm_client_new(const struct apiconfig_entry *e, const struct llm_options *o,
 		wire_request_url(e, i, &b);
 		c->eps[i].url = xstrdup(b.p);
 		c->eps[i].host = url_host(e->endpoints[i].api_base);
+		pace_init(&c->eps[i].pace, e->rpm, e->tpm, mono_ms());
 		c->eps[i].http_version =
 		    strncasecmp(b.p, "https://", 8) == 0 ?
 		    CURL_HTTP_VERSION_2TLS : CURL_HTTP_VERSION_1_1;
@@ -766,6 +731,9 @@ on_header(char *p, size_t size, size_t n, void *arg)
 	if (len >= 5 && memcmp(p, "HTTP/", 5) == 0) {
 		j->retry_after[0] = j->retry_after_ms[0] = '\0';
 		j->should_retry = -1;
+		wire_ratelimit_init(&j->rl);
+	} else if (wire_ratelimit_header(p, len, wall_time(), &j->rl)) {
+		/* Read by pace_learn when the reply is in. */
 	} else if (wire_header(p, len, "retry-after-ms", &v, &vl)) {
 		snprintf(j->retry_after_ms, sizeof(j->retry_after_ms),
 		    "%.*s", (int)(vl < 63 ? vl : 63), v);
@@ -818,6 +786,7 @@ start(struct llm_client *c, struct job *j, double now, struct diag *d)
 	buf_reset(&j->resp);
 	j->retry_after[0] = j->retry_after_ms[0] = '\0';
 	j->should_retry = -1;
+	wire_ratelimit_init(&j->rl);
 	h->errbuf[0] = '\0';
 	x = h->easy;
 	curl_easy_setopt(x, CURLOPT_URL, ep->url);
@@ -1067,6 +1036,24 @@ deliver(struct llm_client *c)
 	}
 }
 
+/*
+ * The attempt of j is over, having used used tokens (-1: not counted):
+ * settle its charge with the endpoint's pacer, and let the pacer learn
+ * the limits the reply's headers gave.
+ */
+static void
+paced(struct llm_client *c, struct job *j, double used, double now)
+{
+	struct endpoint *ep = &c->eps[j->endpoint];
+
+	ep->in_flight--;
+	ep->in_flight_tokens -= j->charge;
+	pace_settle(&ep->pace, j->charge, used, now);
+	j->charge = 0;
+	pace_learn(&ep->pace, &j->rl.req, &j->rl.tok, (double)ep->in_flight,
+	    ep->in_flight_tokens, now);
+}
+
 /* After a failed attempt: retry later or fail for good. */
 static void
 retry_or_fail(struct llm_client *c, struct job *j, long status, double now)
@@ -1145,7 +1132,7 @@ transfer_done(struct llm_client *c, CURLMsg *msg, double now)
 		j->permanent = kind == 2;
 		if (rc == CURLE_WRITE_ERROR)
 			set_error(j, "response larger than 64 MiB");
-		c->tpm.level = fmin(c->tpm.cap, c->tpm.level + j->tpm_charge);
+		paced(c, j, -1, now);
 		note_reach(c, j->endpoint, kind, err, now);
 		retry_or_fail(c, j, status, now);
 		return;
@@ -1155,17 +1142,20 @@ transfer_done(struct llm_client *c, CURLMsg *msg, double now)
 	handle_put(c, h);
 	if (wire_response_parse(c->e->api_type, status, j->resp.p, j->resp.len,
 	    &resp) == 0) {
-		/* Correct the token estimate to what was actually used. */
-		if (c->tpm.cap > 0 && resp.usage.present)
-			c->tpm.level += j->tpm_charge -
-			    (double)resp.usage.total_tokens;
+		/* Without usage, the charge stands for what it used. */
+		paced(c, j, resp.usage.present ?
+		    (double)resp.usage.total_tokens : j->charge, now);
+		if (resp.usage.present) {
+			c->reply_tokens += resp.usage.completion_tokens;
+			c->n_replies++;
+		}
 		buf_release(&j->resp);
 		buf_release(&j->body);
 		succeed(c, j, &resp, now - j->start_ms);
 		wire_response_release(&resp);
 		return;
 	}
-	c->tpm.level = fmin(c->tpm.cap, c->tpm.level + j->tpm_charge);
+	paced(c, j, -1, now);
 	if (j->should_retry == 1)
 		resp.retryable = 1;
 	else if (j->should_retry == 0)
@@ -1425,6 +1415,22 @@ over_cap(struct llm_client *c, struct job *j)
 }
 
 /*
+ * The tokens j's attempt is charged to its endpoint's pacer: its prompt
+ * (a token per 4 bytes) and the reply it is expected to get, the mean of
+ * the run's fresh replies so far (max_tokens before the first).
+ */
+static double
+expected_tokens(const struct llm_client *c, const struct job *j)
+{
+	double reply = (double)j->max_tokens;
+
+	if (c->n_replies > 0)
+		reply = fmin(reply, ceil((double)c->reply_tokens /
+		    (double)c->n_replies));
+	return ceil((double)j->msg_bytes / 4) + reply;
+}
+
+/*
  * Start ready jobs while slots and rate limits allow.  *wait_ms receives
  * how long the rate limits hold the next start back (0: not held).
  * Returns the number started, or -1.
@@ -1438,12 +1444,10 @@ start_ready(struct llm_client *c, double now, double *wait_ms,
 
 	*wait_ms = 0;
 	c->cap_wait = 0;
-	bucket_refill(&c->rpm, now);
-	bucket_refill(&c->tpm, now);
 	while (n-- > 0 && c->in_flight < (size_t)c->parallel) {
 		struct job *j = q_pop(&c->ready);
 		struct endpoint *ep;
-		double tw, rw, charge;
+		double wait, charge;
 
 		j->endpoint = (size_t)((j->k + (uint64_t)j->attempts) %
 		    c->n_eps);
@@ -1458,19 +1462,16 @@ start_ready(struct llm_client *c, double now, double *wait_ms,
 		}
 		if (r == 0)
 			continue;
-		charge = ceil((double)j->msg_bytes / 4) + (double)j->max_tokens;
-		if (c->tpm.cap > 0 && charge > c->tpm.cap)
-			charge = c->tpm.cap;
-		rw = bucket_wait(&c->rpm, 1);
-		tw = bucket_wait(&c->tpm, charge);
-		if (rw > 0 || tw > 0 || over_cap(c, j)) {
+		charge = expected_tokens(c, j);
+		wait = pace_wait(&ep->pace, charge, now);
+		if (wait > 0 || over_cap(c, j)) {
 			/* Keep the order: put it back at the head. */
 			j->next = c->ready.head;
 			c->ready.head = j;
 			if (c->ready.tail == NULL)
 				c->ready.tail = j;
 			c->ready.n++;
-			*wait_ms = fmax(rw, tw);
+			*wait_ms = wait;
 			break;
 		}
 		if (c->o.cap_cost) {
@@ -1478,11 +1479,10 @@ start_ready(struct llm_client *c, double now, double *wait_ms,
 			c->n_reserved++;
 			j->reserved = 1;
 		}
-		if (c->rpm.cap > 0)
-			c->rpm.level -= 1;
-		if (c->tpm.cap > 0)
-			c->tpm.level -= charge;
-		j->tpm_charge = c->tpm.cap > 0 ? charge : 0;
+		pace_take(&ep->pace, charge, now);
+		j->charge = charge;
+		ep->in_flight++;
+		ep->in_flight_tokens += charge;
 		if (start(c, j, now, d) == -1) {
 			q_push(&c->ready, j);
 			return -1;

@@ -450,49 +450,74 @@ test_llm_run_retry_after_ms(void **state)
 	free(log);
 }
 
-/* tpm: a request is charged its bytes / 4 + max_tokens. */
+/*
+ * n calls against a server answering ok to each, under the config lines
+ * more: every one answered, and the seconds they took.  Load only makes
+ * a run slower: the callers' lower bounds are the pace, the upper ones
+ * generous.
+ */
+static double
+paced_run(const struct canned *ok, const char *more, int n)
+{
+	struct server s;
+	struct got g[64];
+	double t0, el;
+	int i;
+
+	assert_true(n <= 64);
+	memset(g, 0, sizeof(g));
+	server_start(&s, ok, 1);
+	t0 = now_s();
+	run_calls(yaml_for(s.port, more), n, g);
+	el = now_s() - t0;
+	free(server_stop(&s));
+	for (i = 0; i < n; i++)
+		assert_int_equal(g[i].status, LLM_OK);
+	return el;
+}
+
+/*
+ * tpm: 12,000 tokens a minute (pace.h: a bucket of 200, then 196.7 a
+ * second) at 18 tokens a request (2 of prompt, max_tokens 16: the reply
+ * reports no usage): 11 at once, then one every 92 ms.
+ */
 static void
 test_llm_run_tpm(void **state)
 {
 	static const struct canned ok[] = { { 200, "", OK_OPENAI } };
-	struct server s;
-	struct got g[72];
-	double t0, el;
-	int i;
+	double el = paced_run(ok, "  tpm: 12000\n  parallel: 4\n", 30);
 
-	/* 1,200 tokens a minute, 17 a request: 70 at once, then 1.2/s. */
-	memset(g, 0, sizeof(g));
-	server_start(&s, ok, 1);
-	t0 = now_s();
-	run_calls(yaml_for(s.port, "  tpm: 1200\n  parallel: 4\n"), 72, g);
-	el = now_s() - t0;
-	free(server_stop(&s));
-	for (i = 0; i < 72; i++)
-		assert_int_equal(g[i].status, LLM_OK);
-	assert_true(el >= 0.8);
-	assert_true(el < 5);
+	assert_true(el >= 1.5);
+	assert_true(el < 30);
 }
 
-/* rpm: a full bucket of 60, then one request per second. */
+/* rpm 1,200: a burst of 20, then one every 60000 / 1180 ms. */
 static void
 test_llm_run_rpm(void **state)
 {
 	static const struct canned ok[] = { { 200, "", OK_OPENAI } };
-	struct server s;
-	struct got g[62];
-	double t0, el;
-	int i;
+	double el = paced_run(ok, "  rpm: 1200\n  parallel: 4\n", 40);
 
-	memset(g, 0, sizeof(g));
-	server_start(&s, ok, 1);
-	t0 = now_s();
-	run_calls(yaml_for(s.port, "  rpm: 60\n"), 62, g);
-	el = now_s() - t0;
-	free(server_stop(&s));
-	for (i = 0; i < 62; i++)
-		assert_int_equal(g[i].status, LLM_OK);
-	assert_true(el >= 1.5);
-	assert_true(el < 6);
+	assert_true(el >= 0.9);
+	assert_true(el < 30);
+}
+
+/*
+ * No rpm in the config: the replies' x-ratelimit headers say 1,200 a
+ * minute, and the client keeps to it as if the config had said so: the
+ * first, a burst of 20, then 19 at 50.8 ms.
+ */
+static void
+test_llm_run_ratelimit_headers(void **state)
+{
+	static const struct canned ok[] = { { 200,
+	    "x-ratelimit-limit-requests: 1200\r\n"
+	    "x-ratelimit-remaining-requests: 1100\r\n"
+	    "x-ratelimit-reset-requests: 5s\r\n", OK_OPENAI } };
+	double el = paced_run(ok, "  parallel: 1\n", 40);
+
+	assert_true(el >= 0.9);
+	assert_true(el < 30);
 }
 
 /* Offline, a cold call fails with 69 and opens no connection. */
@@ -732,6 +757,7 @@ main(void)
 		cmocka_unit_test(test_llm_run_retry_after_ms),
 		cmocka_unit_test(test_llm_run_rpm),
 		cmocka_unit_test(test_llm_run_tpm),
+		cmocka_unit_test(test_llm_run_ratelimit_headers),
 		cmocka_unit_test(test_llm_run_awaits_claimed_key),
 		cmocka_unit_test(test_llm_run_unreachable),
 	};
