@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +21,7 @@
 
 #include "jsonw.h"
 #include "mockserver.h"
+#include "ratewin.h"
 
 #define MAX_HEAD	(64 * 1024)
 #define MAX_BODY	(64 * 1024 * 1024)
@@ -99,6 +101,8 @@ struct mockserver {
 	struct arrival_slot *arr;	/* arrivals per distinct h */
 	size_t arr_cap, arr_len;
 	struct buf scratch;		/* response bodies */
+	struct ratewin limits;		/* --rpm, --tpm */
+	struct buf limit_headers;	/* of the reply being composed */
 	struct buf logline;
 };
 
@@ -426,8 +430,8 @@ reason(int status)
  */
 static void
 compose(struct conn *c, int status, const char *ctype, const char *body,
-    size_t len, long retry_after, int close, int keep10, int head_only,
-    enum mockreply_action action)
+    size_t len, long retry_after, const struct buf *extra, int close,
+    int keep10, int head_only, enum mockreply_action action)
 {
 	struct buf *h = &c->held;
 	size_t head;
@@ -437,6 +441,8 @@ compose(struct conn *c, int status, const char *ctype, const char *body,
 	    "Content-Length: %zu\r\n", status, reason(status), ctype, len);
 	if (retry_after > 0)
 		buf_printf(h, "Retry-After: %ld\r\n", retry_after);
+	if (extra != NULL)
+		buf_add(h, extra->p, extra->len);
 	if (close)
 		buf_adds(h, "Connection: close\r\n");
 	else if (keep10)
@@ -705,14 +711,86 @@ respond_simple(struct mockserver *s, struct conn *c, struct log_entry *e,
 	if (status == 200) {
 		buf_adds(b, "ok\n");
 		compose(c, 200, "text/plain; charset=utf-8", b->p, b->len, 0,
-		    close, keep10, head_only, MOCKREPLY_SEND);
+		    NULL, close, keep10, head_only, MOCKREPLY_SEND);
 	} else {
 		mockreply_error_body(api < 0 ? MOCKREPLY_OPENAI :
 		    (enum mockreply_api)api, status, msg, b);
-		compose(c, status, "application/json", b->p, b->len, 0, close,
-		    keep10, head_only, MOCKREPLY_SEND);
+		compose(c, status, "application/json", b->p, b->len, 0, NULL,
+		    close, keep10, head_only, MOCKREPLY_SEND);
 	}
 	return release_held(s, c);
+}
+
+/* A duration as OpenAI's reset headers write it: "20ms", "1.5s", "6m0s". */
+static void
+add_duration(struct buf *b, long long ms)
+{
+	if (ms < 1000)
+		buf_printf(b, "%lldms", ms);
+	else if (ms < 60000)
+		buf_printf(b, "%gs", (double)ms / 1000);
+	else
+		buf_printf(b, "%lldm%gs", ms / 60000,
+		    (double)(ms % 60000) / 1000);
+}
+
+/* The headers of one limit (what: "requests", "tokens") in api's style. */
+static void
+add_limit(struct buf *b, int api, const char *what,
+    const struct ratewin_state *st)
+{
+	char when[32];
+	time_t t;
+	struct tm tm;
+
+	if (st->limit == 0)
+		return;
+	if (api == MOCKREPLY_ANTHROPIC) {
+		/* The time it is whole again, to the second above. */
+		t = (time_t)ceil(wall_time() + (double)st->reset_ms / 1000);
+		gmtime_r(&t, &tm);
+		strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+		buf_printf(b, "anthropic-ratelimit-%s-limit: %lld\r\n"
+		    "anthropic-ratelimit-%s-remaining: %lld\r\n"
+		    "anthropic-ratelimit-%s-reset: %s\r\n", what, st->limit,
+		    what, st->remaining, what, when);
+		return;
+	}
+	buf_printf(b, "x-ratelimit-limit-%s: %lld\r\n"
+	    "x-ratelimit-remaining-%s: %lld\r\nx-ratelimit-reset-%s: ", what,
+	    st->limit, what, st->remaining, what);
+	add_duration(b, st->reset_ms);
+	buf_adds(b, "\r\n");
+}
+
+/*
+ * --rpm, --tpm: admit the request whose reply is res, counting the tokens
+ * of its usage, or refuse it.  Either way s->limit_headers receives the
+ * limits' headers in api's style.  Returns 0 when admitted, else the
+ * milliseconds until it would be, and which limit it passes in *what.
+ */
+static long long
+rate_check(struct mockserver *s, int api, const struct mockreply_result *res,
+    const char **what)
+{
+	struct ratewin_state rq, tk;
+	long long now = now_ms(), tokens = 0, wait;
+
+	buf_reset(&s->limit_headers);
+	if (s->limits.rpm == 0 && s->limits.tpm == 0)
+		return 0;
+	if (res->prompt_tokens > 0)
+		tokens += res->prompt_tokens;
+	if (res->completion_tokens > 0)
+		tokens += res->completion_tokens;
+	wait = ratewin_admit(&s->limits, tokens, now);
+	if (wait < 0)
+		wait = 0;		/* out of memory: let it through */
+	ratewin_state(&s->limits, now, &rq, &tk);
+	add_limit(&s->limit_headers, api, "requests", &rq);
+	add_limit(&s->limit_headers, api, "tokens", &tk);
+	*what = rq.limit > 0 && rq.remaining == 0 ? "requests" : "tokens";
+	return wait;
 }
 
 static int
@@ -725,7 +803,9 @@ handle_api(struct mockserver *s, struct conn *c,
 	struct buf *b = &s->scratch;
 	struct diag d;
 	unsigned long long n;
-	const char *ctype = "application/json";
+	const char *ctype = "application/json", *what;
+	long long wait;
+	char msg[96];
 
 	if (s->require_key != NULL && !key_ok(s, q, e->api))
 		return respond_simple(s, c, e, e->api, 401,
@@ -750,6 +830,26 @@ handle_api(struct mockserver *s, struct conn *c,
 	mockreply_respond(s->cfg, &r, n, (long long)time(NULL), &res, b);
 	e->model = r.model;
 	e->model_len = r.model_len;
+	if ((wait = rate_check(s, e->api, &res, &what)) > 0) {
+		/* Over a limit: 429 at once, told when to come back. */
+		if (e->api == MOCKREPLY_OPENAI)
+			buf_printf(&s->limit_headers, "retry-after-ms: %lld\r\n",
+			    wait);
+		snprintf(msg, sizeof(msg), "rate limit reached: %lld %s per "
+		    "minute", what[0] == 'r' ? s->limits.rpm : s->limits.tpm,
+		    what);
+		buf_reset(b);
+		mockreply_error_body((enum mockreply_api)e->api, 429, msg, b);
+		e->kind = (int)res.kind;
+		e->hash = r.h;
+		e->arrival = (long long)n;
+		e->status = 429;
+		log_request(s, e);
+		compose(c, 429, ctype, b->p, b->len, (long)((wait + 999) / 1000),
+		    &s->limit_headers, close, keep10, 0, MOCKREPLY_SEND);
+		mockreply_request_release(&r);
+		return release_held(s, c);
+	}
 	e->kind = (int)res.kind;
 	e->hash = r.h;
 	e->arrival = (long long)n;
@@ -761,7 +861,8 @@ handle_api(struct mockserver *s, struct conn *c,
 	e->completion_tokens = res.completion_tokens;
 	log_request(s, e);
 	compose(c, res.status ? res.status : 200, ctype, b->p, b->len,
-	    res.retry_after_s, close, keep10, 0, res.action);
+	    res.retry_after_s, &s->limit_headers, close, keep10, 0,
+	    res.action);
 	mockreply_request_release(&r);
 	return schedule(s, c, res.delay_ms);
 }
@@ -1077,6 +1178,8 @@ mockserver_new(const struct mockserver_opts *o, struct diag *d)
 	s->idle_ms = (long long)(o->idle_exit_s * 1000 + 0.5);
 	s->lfd = s->ep = s->log_fd = -1;
 	buf_init(&s->scratch);
+	buf_init(&s->limit_headers);
+	ratewin_init(&s->limits, o->rpm, o->tpm, 60000);
 	buf_init(&s->logline);
 	if (o->log_path != NULL) {
 		s->log_fd = open(o->log_path,
@@ -1289,6 +1392,8 @@ mockserver_free(struct mockserver *s)
 	free(s->heap);
 	free(s->arr);
 	buf_release(&s->scratch);
+	buf_release(&s->limit_headers);
+	ratewin_release(&s->limits);
 	buf_release(&s->logline);
 	free(s);
 }

@@ -22,6 +22,18 @@ struct mockserver_opts {
 	unsigned long long max_requests;	/* 0: no limit */
 	double idle_exit_s;		/* 0: never */
 	const struct mockreply_config *reply;	/* borrowed */
+	/*
+	 * Rate limits over a sliding minute (ratewin.h), 0: none.  An API
+	 * request admitted counts with the tokens of its reply's usage
+	 * (prompt and completion); one that would pass a limit is answered
+	 * 429 with Retry-After (and retry-after-ms on the OpenAI route) and
+	 * does not count.  Every API reply then carries the limits: OpenAI's
+	 * x-ratelimit-{limit,remaining,reset}-{requests,tokens} (reset a
+	 * duration until the window is empty, as "1.5s"), or on the
+	 * Anthropic route anthropic-ratelimit-{requests,tokens}-{limit,
+	 * remaining,reset} (an RFC 3339 time).
+	 */
+	long long rpm, tpm;
 };
 
 struct mockserver;

@@ -21,7 +21,8 @@ enum {
 	OPT_BIND = CLI_OPT_NEXT, OPT_FAIL_FIRST, OPT_FAULT, OPT_IDLE_EXIT,
 	OPT_JUDGE_POLICY, OPT_LATENCY_MS, OPT_LOG, OPT_MAX_REQUESTS, OPT_PORT,
 	OPT_PORT_FILE, OPT_POSITION_BIAS, OPT_REQUIRE_KEY, OPT_RETRY_AFTER,
-	OPT_SEED, OPT_SLOW_MS, OPT_STRENGTH, OPT_TOKENIZER, OPT_VERBOSITY
+	OPT_RPM, OPT_SEED, OPT_SLOW_MS, OPT_STRENGTH, OPT_TOKENIZER, OPT_TPM,
+	OPT_VERBOSITY
 };
 
 /* In the order of the manual: listening, decisions, faults, judging. */
@@ -45,6 +46,10 @@ static const struct cli_option options[] = {
 	    "Retry-After of 429 replies, 0 omits (default 1)" },
 	{ "slow-ms", 0, "MS", 0, OPT_SLOW_MS,
 	    "delay of the slow fault (default 2000)" },
+	{ "rpm", 0, "N", 0, OPT_RPM,
+	    "429 past N requests a minute; limit headers" },
+	{ "tpm", 0, "N", 0, OPT_TPM,
+	    "429 past N tokens a minute; limit headers" },
 	{ "judge-policy", 0, "length|strength|position|hash", 0,
 	    OPT_JUDGE_POLICY, "how judge verdicts are decided" },
 	{ "strength", 0, "MODEL=S", CLI_REPEAT, OPT_STRENGTH,
@@ -158,6 +163,9 @@ main(int argc, char **argv)
 		case OPT_RETRY_AFTER:
 			rc.retry_after_s = (long)cli_uint(&c, 0, 86400);
 			break;
+		case OPT_RPM:
+			o.rpm = (long long)cli_uint(&c, 1, 1000000000);
+			break;
 		case OPT_SEED:
 			rc.seed = cli_uint(&c, 0, ULLONG_MAX);
 			break;
@@ -170,6 +178,9 @@ main(int argc, char **argv)
 			break;
 		case OPT_TOKENIZER:
 			tokenizer = c.arg;
+			break;
+		case OPT_TPM:
+			o.tpm = (long long)cli_uint(&c, 1, 1000000000000ULL);
 			break;
 		case OPT_VERBOSITY:
 			parsed(&c, mockreply_parse_verbosity(&rc, c.arg, &d),
