@@ -12,7 +12,7 @@ test) need="$need libcmocka-dev zstd parallel curl jq man-db bsdextrautils
 	# Node may come from elsewhere (NodeSource's nodejs holds npm).
 	command -v node >/dev/null 2>&1 || need="$need nodejs"
 	command -v npm >/dev/null 2>&1 || need="$need npm" ;;
-bench) need="$need zstd time bc curl" ;;
+bench) need="$need zstd time bc curl jq" ;;
 release) need="$need jq zstd" ;;
 esac
 # Wanted, not needed: fonts-wqy-microhei (1.6 MB) has the Hangul and Han
