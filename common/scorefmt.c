@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "boardfmt.h"
 #include "jsonw.h"
 #include "scorefmt.h"
 
@@ -41,22 +42,6 @@ csv_num(struct buf *b, double x)
 {
 	if (!isnan(x))
 		jsonw_double(b, x);
-}
-
-static void
-csv_field(struct buf *out, const char *s)
-{
-	if (strpbrk(s, ",\"\n\r") == NULL) {
-		buf_adds(out, s);
-		return;
-	}
-	buf_addc(out, '"');
-	for (; *s != '\0'; s++) {
-		if (*s == '"')
-			buf_addc(out, '"');
-		buf_addc(out, *s);
-	}
-	buf_addc(out, '"');
 }
 
 static json_t *
@@ -199,13 +184,13 @@ scorefmt_grade_csv(struct buf *out, const struct gradeboard_result *r)
 	buf_adds(out, ",n_turn1,n_turn2,n,unparsed");
 	for (c = 0; c < r->ncategories; c++) {
 		buf_addc(out, ',');
-		csv_field(out, r->categories[c]);
+		boardfmt_csv_field(out, r->categories[c]);
 	}
 	buf_addc(out, '\n');
 	for (i = 0; i < r->nmodels; i++) {
 		const struct gradeboard_model *m = &r->models[i];
 
-		csv_field(out, m->name);
+		boardfmt_csv_field(out, m->name);
 		for (col = 0; col < GB_NCOLUMNS; col++) {
 			buf_addc(out, ',');
 			csv_num(out, m->mean[col]);
@@ -336,9 +321,9 @@ scorefmt_v2_csv(struct buf *out, const struct v2board_result *r)
 
 			buf_init(&ci);
 			v2_ci(&ci, m);
-			csv_field(out, r->cats[c].name);
+			boardfmt_csv_field(out, r->cats[c].name);
 			buf_addc(out, ',');
-			csv_field(out, m->name);
+			boardfmt_csv_field(out, m->name);
 			buf_addc(out, ',');
 			csv_num(out, jsonw_round(m->score * 100, 1));
 			buf_addc(out, ',');
@@ -346,9 +331,9 @@ scorefmt_v2_csv(struct buf *out, const struct v2board_result *r)
 			buf_addc(out, ',');
 			csv_num(out, jsonw_round(m->upper * 100, 1));
 			buf_addc(out, ',');
-			csv_field(out, ci.p);
+			boardfmt_csv_field(out, ci.p);
 			buf_addc(out, ',');
-			csv_field(out, r->cats[c].baseline);
+			boardfmt_csv_field(out, r->cats[c].baseline);
 			buf_printf(out, ",%zu\n", m->n_judgments);
 			buf_release(&ci);
 		}
