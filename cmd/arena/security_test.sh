@@ -19,7 +19,9 @@ id=$(jq -r .battle "$T/body")
 check_eq "cross-token vote -> 404" 404 "$(api POST /api/vote "{\"battle\": \"$id\", \"winner\": \"a\"}" "${A2[@]}")"
 check_eq "own token: vote" 200 "$(api POST /api/vote "{\"battle\": \"$id\", \"winner\": \"a\"}" "${A1[@]}")"
 check_eq "double vote -> 409" 409 "$(api POST /api/vote "{\"battle\": \"$id\", \"winner\": \"tie\"}" "${A1[@]}")"
-check_eq "forged id -> 404" 404 "$(api POST /api/vote "{\"battle\": \"${id:0:31}0\", \"winner\": \"a\"}" "${A1[@]}")"
+# The id with its last digit changed (never to the digit it had).
+last=0; [ "${id:31:1}" = 0 ] && last=1
+check_eq "forged id -> 404" 404 "$(api POST /api/vote "{\"battle\": \"${id:0:31}$last\", \"winner\": \"a\"}" "${A1[@]}")"
 check "the log holds a salted hash, never the token" bash -c \
 	'! grep -q tok- "$1" && jq -e ".voter | test(\"^[0-9a-f]{16}\$\")" "$1" >/dev/null' _ "$T/votes.jsonl"
 h1=$(jq -r .voter "$T/votes.jsonl")
