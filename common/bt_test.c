@@ -7,17 +7,11 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "testfix.h"
+
 #include "bt.h"
 
 #define LN10 2.302585092994045684
-
-static void
-assert_near(double x, double want, double tol)
-{
-	if (!(fabs(x - want) <= tol))
-		fail_msg("%.17g differs from %.17g by more than %g", x, want,
-		    tol);
-}
 
 /* A star (every battle against the baseline) has a closed form. */
 static void

@@ -10,52 +10,9 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "testfix.h"
+
 #include "category.h"
-
-static void
-assert_near(double x, double want, double tol)
-{
-	if (!(fabs(x - want) <= tol))
-		fail_msg("%.17g differs from %.17g by more than %g", x, want,
-		    tol);
-}
-
-static struct battle_set *
-battles(const char *baseline, const char *const *recs, size_t n)
-{
-	struct battle_opts o = { baseline, 3, 0, NULL, NULL, 0 };
-	struct battle_set *bs = battles_new(&o);
-	struct diag d;
-	size_t i;
-
-	battles_add_file(bs, "t.jsonl");
-	for (i = 0; i < n; i++) {
-		json_error_t err;
-		json_t *j = json_loads(recs[i], 0, &err);
-
-		assert_non_null(j);
-		assert_int_equal(battles_add(bs, j, 0, (long)i + 1, &d), 0);
-		json_decref(j);
-	}
-	assert_int_equal(battles_finish(bs, &d), 0);
-	return bs;
-}
-
-/* A board of the given names and Elos (as lb_compute would order them). */
-static void
-board(struct lb_result *r, const char *const *names, const double *elo,
-    size_t n)
-{
-	size_t i;
-
-	memset(r, 0, sizeof(*r));
-	r->models = calloc(n, sizeof(*r->models));
-	r->nmodels = n;
-	for (i = 0; i < n; i++) {
-		r->models[i].name = strdup(names[i]);
-		r->models[i].elo = elo[i];
-	}
-}
 
 /*
  * Model m against the baseline: in category X (q1, q2) 2 wins, 1 tie, 1
@@ -85,7 +42,7 @@ test_category_scores(void **state)
 	    "{\"question_id\": 7, \"turns\": [\"integer id\"]}\n";
 	static const char *const names[] = { "m", "base", "n" };
 	static const double elo[] = { 1100, 1000, 800 };
-	struct battle_set *bs = battles("base", recs, 4);
+	struct battle_set *bs = testfix_battles("base", recs, 4);
 	struct question_set qs;
 	struct category_scores cs;
 	struct lb_result r;
@@ -105,7 +62,7 @@ test_category_scores(void **state)
 	assert_string_equal(qs.q[3].id, "7");
 	assert_string_equal(qs.q[1].turns[0], "two");
 	assert_string_equal(questions_category_key(&qs, NULL), "category");
-	board(&r, names, elo, 3);
+	testfix_board(&r, names, elo, 3);
 	assert_int_equal(category_compute(&cs, &r, bs, &qs, "category"), 2);
 	assert_string_equal(cs.names[0], "X");
 	assert_string_equal(cs.names[1], "Y");

@@ -8,15 +8,9 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "judgediag.h"
+#include "testfix.h"
 
-static void
-assert_near(double x, double want, double tol)
-{
-	if (!(fabs(x - want) <= tol))
-		fail_msg("%.17g differs from %.17g by more than %g", x, want,
-		    tol);
-}
+#include "judgediag.h"
 
 /* One judgment record; l2 NULL: game 2 has no verdict. */
 static void

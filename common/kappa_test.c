@@ -6,15 +6,9 @@
 #include <math.h>
 #include <cmocka.h>
 
-#include "kappa.h"
+#include "testfix.h"
 
-static void
-assert_near(double x, double want, double tol)
-{
-	if (!(fabs(x - want) <= tol))
-		fail_msg("%.17g differs from %.17g by more than %g", x, want,
-		    tol);
-}
+#include "kappa.h"
 
 /*
  * Husbands' (rows) and wives' (columns) ratings of sexual fun, never fun

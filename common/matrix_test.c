@@ -9,52 +9,9 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "testfix.h"
+
 #include "matrix.h"
-
-static void
-assert_near(double x, double want, double tol)
-{
-	if (!(fabs(x - want) <= tol))
-		fail_msg("%.17g differs from %.17g by more than %g", x, want,
-		    tol);
-}
-
-static struct battle_set *
-battles(const char *baseline, const char *const *recs, size_t n)
-{
-	struct battle_opts o = { baseline, 3, 0, NULL, NULL, 0 };
-	struct battle_set *bs = battles_new(&o);
-	struct diag d;
-	size_t i;
-
-	battles_add_file(bs, "t.jsonl");
-	for (i = 0; i < n; i++) {
-		json_error_t err;
-		json_t *j = json_loads(recs[i], 0, &err);
-
-		assert_non_null(j);
-		assert_int_equal(battles_add(bs, j, 0, (long)i + 1, &d), 0);
-		json_decref(j);
-	}
-	assert_int_equal(battles_finish(bs, &d), 0);
-	return bs;
-}
-
-/* A board of the given names and Elos (as lb_compute would order them). */
-static void
-board(struct lb_result *r, const char *const *names, const double *elo,
-    size_t n)
-{
-	size_t i;
-
-	memset(r, 0, sizeof(*r));
-	r->models = calloc(n, sizeof(*r->models));
-	r->nmodels = n;
-	for (i = 0; i < n; i++) {
-		r->models[i].name = strdup(names[i]);
-		r->models[i].elo = elo[i];
-	}
-}
 
 static void
 test_matrix_votes_fill_the_square(void **state)
@@ -74,11 +31,11 @@ test_matrix_votes_fill_the_square(void **state)
 	};
 	static const char *const names[] = { "a", "b", "c" };
 	static const double elo[] = { 1100, 1000, 900 };
-	struct battle_set *bs = battles("a", recs, 6);
+	struct battle_set *bs = testfix_battles("a", recs, 6);
 	struct lb_result r;
 	struct matrix mx;
 
-	board(&r, names, elo, 3);
+	testfix_board(&r, names, elo, 3);
 	matrix_compute(&mx, &r, bs);
 	assert_int_equal(mx.n, 3);
 	/* 1 / (1 + 10^(-100/400)) */
@@ -115,11 +72,11 @@ test_matrix_star(void **state)
 	};
 	static const char *const names[] = { "m", "base", "n" };
 	static const double elo[] = { 1100, 1000, 800 };
-	struct battle_set *bs = battles("base", recs, 3);
+	struct battle_set *bs = testfix_battles("base", recs, 3);
 	struct lb_result r;
 	struct matrix mx;
 
-	board(&r, names, elo, 3);
+	testfix_board(&r, names, elo, 3);
 	matrix_compute(&mx, &r, bs);
 	assert_true(mx.star);
 	assert_int_equal(mx.pairs_met, 2);
